@@ -1,0 +1,239 @@
+package api
+
+import (
+	"time"
+
+	"github.com/osce/accredit/domain"
+)
+
+// list is the envelope of every paged list (SPEC §5).
+type list[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func newList[T any](items []T, next string) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	l := list[T]{Items: items}
+	if next != "" {
+		l.NextCursor = &next
+	}
+	return l
+}
+
+func mapList[A, B any](in []A, f func(*A) B) []B {
+	out := make([]B, len(in))
+	for i := range in {
+		out[i] = f(&in[i])
+	}
+	return out
+}
+
+func strOrNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+type tokenJSON struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Role       string     `json:"role"`
+	Delegation *string    `json:"delegation"`
+	Event      *string    `json:"event"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	Token      string     `json:"token,omitempty"`
+}
+
+func tokenOut(t *domain.Token) tokenJSON {
+	return tokenJSON{ID: t.ID, Name: t.Name, Role: string(t.Role), Delegation: strOrNil(t.Delegation),
+		Event: strOrNil(t.Event), ExpiresAt: utc(t.ExpiresAt), RevokedAt: utc(t.RevokedAt), CreatedAt: t.CreatedAt.UTC()}
+}
+
+type tokenIn struct {
+	Name       string     `json:"name" validate:"required,max=100"`
+	Role       string     `json:"role" validate:"required,oneof=secretariat delegation security"`
+	Delegation string     `json:"delegation" validate:"max=32"`
+	Event      string     `json:"event" validate:"max=32"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+}
+
+type delegationIn struct {
+	Code  string `json:"code" validate:"required,max=32"`
+	Name  string `json:"name" validate:"required,max=200"`
+	Kind  string `json:"kind" validate:"required"`
+	Group string `json:"group" validate:"max=100"`
+}
+
+type eventJSON struct {
+	Code                 string                   `json:"code"`
+	Title                string                   `json:"title"`
+	Venue                string                   `json:"venue"`
+	Timezone             string                   `json:"timezone"`
+	StartsOn             string                   `json:"starts_on"`
+	EndsOn               string                   `json:"ends_on"`
+	Format               string                   `json:"format"`
+	RegistrationOpensAt  *time.Time               `json:"registration_opens_at"`
+	RegistrationClosesAt *time.Time               `json:"registration_closes_at"`
+	Capacity             domain.Limits            `json:"capacity"`
+	Quotas               map[string]domain.Limits `json:"quotas"`
+	InvitedKinds         []string                 `json:"invited_kinds"`
+	AntiPassback         bool                     `json:"anti_passback"`
+	Waitlist             bool                     `json:"waitlist"`
+	Status               string                   `json:"status"`
+	BadgesValidFrom      *time.Time               `json:"badges_valid_from"`
+	BadgesValidUntil     *time.Time               `json:"badges_valid_until"`
+	PurgeAfterDays       *int                     `json:"purge_after_days"`
+	CreatedAt            time.Time                `json:"created_at"`
+	UpdatedAt            time.Time                `json:"updated_at"`
+}
+
+func eventOut(e *domain.Event) eventJSON {
+	q := e.Quotas
+	if q == nil {
+		q = map[string]domain.Limits{}
+	}
+	k := e.InvitedKinds
+	if k == nil {
+		k = []string{}
+	}
+	return eventJSON{Code: e.Code, Title: e.Title, Venue: e.Venue, Timezone: e.Timezone, StartsOn: e.StartsOn,
+		EndsOn: e.EndsOn, Format: e.Format, RegistrationOpensAt: utc(e.RegistrationOpensAt),
+		RegistrationClosesAt: utc(e.RegistrationClosesAt), Capacity: e.Capacity, Quotas: q, InvitedKinds: k,
+		AntiPassback: e.AntiPassback, Waitlist: e.Waitlist, Status: e.Status, BadgesValidFrom: utc(e.BadgesValidFrom),
+		BadgesValidUntil: utc(e.BadgesValidUntil), PurgeAfterDays: e.PurgeAfterDays, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+}
+
+type limitsIn struct {
+	InPerson *int `json:"in_person" validate:"omitempty,min=0"`
+	Online   *int `json:"online" validate:"omitempty,min=0"`
+}
+
+func (l *limitsIn) domain() domain.Limits {
+	if l == nil {
+		return domain.Limits{}
+	}
+	return domain.Limits{InPerson: l.InPerson, Online: l.Online}
+}
+
+// eventIn is the writable part of an event; PATCH decodes onto the current
+// values, so absent fields keep theirs.
+type eventIn struct {
+	Code                 string              `json:"code" validate:"required,max=32"`
+	Title                string              `json:"title" validate:"required,max=200"`
+	Venue                string              `json:"venue" validate:"max=200"`
+	Timezone             string              `json:"timezone" validate:"required,max=64"`
+	StartsOn             string              `json:"starts_on" validate:"required,datetime=2006-01-02"`
+	EndsOn               string              `json:"ends_on" validate:"required,datetime=2006-01-02"`
+	Format               string              `json:"format" validate:"required,oneof=in_person hybrid online"`
+	RegistrationOpensAt  *time.Time          `json:"registration_opens_at"`
+	RegistrationClosesAt *time.Time          `json:"registration_closes_at"`
+	Capacity             *limitsIn           `json:"capacity"`
+	Quotas               map[string]limitsIn `json:"quotas" validate:"dive"`
+	InvitedKinds         []string            `json:"invited_kinds" validate:"max=8,dive,oneof=participating_state partner international_organization osce civil_society academia private_sector media"`
+	AntiPassback         bool                `json:"anti_passback"`
+	Waitlist             bool                `json:"waitlist"`
+	Status               string              `json:"status" validate:"omitempty,oneof=draft open closed"`
+	BadgesValidFrom      *time.Time          `json:"badges_valid_from"`
+	BadgesValidUntil     *time.Time          `json:"badges_valid_until"`
+	PurgeAfterDays       *int                `json:"purge_after_days" validate:"omitempty,min=0,max=3650"`
+}
+
+func eventInFrom(e *domain.Event) eventIn {
+	in := eventIn{Code: e.Code, Title: e.Title, Venue: e.Venue, Timezone: e.Timezone, StartsOn: e.StartsOn, EndsOn: e.EndsOn,
+		Format: e.Format, RegistrationOpensAt: e.RegistrationOpensAt, RegistrationClosesAt: e.RegistrationClosesAt,
+		Capacity: &limitsIn{InPerson: e.Capacity.InPerson, Online: e.Capacity.Online}, Quotas: map[string]limitsIn{},
+		InvitedKinds: e.InvitedKinds, AntiPassback: e.AntiPassback, Waitlist: e.Waitlist, Status: e.Status,
+		BadgesValidFrom: e.BadgesValidFrom, BadgesValidUntil: e.BadgesValidUntil, PurgeAfterDays: e.PurgeAfterDays}
+	for k, v := range e.Quotas {
+		in.Quotas[k] = limitsIn{InPerson: v.InPerson, Online: v.Online}
+	}
+	return in
+}
+
+func (in *eventIn) applyTo(e *domain.Event) {
+	e.Code, e.Title, e.Venue, e.Timezone = in.Code, domain.CleanText(in.Title), domain.CleanText(in.Venue), in.Timezone
+	e.StartsOn, e.EndsOn, e.Format = in.StartsOn, in.EndsOn, in.Format
+	e.RegistrationOpensAt, e.RegistrationClosesAt = utc(in.RegistrationOpensAt), utc(in.RegistrationClosesAt)
+	e.Capacity = in.Capacity.domain()
+	e.Quotas = map[string]domain.Limits{}
+	for k, v := range in.Quotas {
+		e.Quotas[k] = v.domain()
+	}
+	e.InvitedKinds, e.AntiPassback, e.Waitlist, e.Status = in.InvitedKinds, in.AntiPassback, in.Waitlist, in.Status
+	e.BadgesValidFrom, e.BadgesValidUntil, e.PurgeAfterDays = utc(in.BadgesValidFrom), utc(in.BadgesValidUntil), in.PurgeAfterDays
+}
+
+type sessionIn struct {
+	Title    string     `json:"title" validate:"required,max=200"`
+	StartsAt *time.Time `json:"starts_at" validate:"required"`
+	EndsAt   *time.Time `json:"ends_at" validate:"required"`
+	Room     string     `json:"room" validate:"max=100"`
+	Capacity *int       `json:"capacity" validate:"omitempty,min=0"`
+}
+
+type sessionJSON struct {
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	StartsAt time.Time `json:"starts_at"`
+	EndsAt   time.Time `json:"ends_at"`
+	Room     string    `json:"room"`
+	Capacity *int      `json:"capacity"`
+	Approved int       `json:"approved"`
+}
+
+func sessionOut(s *domain.Session) sessionJSON {
+	return sessionJSON{ID: s.ID, Title: s.Title, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Room: s.Room, Capacity: s.Capacity, Approved: s.Approved}
+}
+
+type checkpointIn struct {
+	Code       string   `json:"code" validate:"required,max=32"`
+	Name       string   `json:"name" validate:"required,max=200"`
+	Direction  string   `json:"direction" validate:"required,oneof=in out both"`
+	Categories []string `json:"categories" validate:"max=8,dive,oneof=head_of_delegation delegate adviser speaker observer media secretariat technical"`
+}
+
+type checkpointJSON struct {
+	Code       string   `json:"code"`
+	Name       string   `json:"name"`
+	Direction  string   `json:"direction"`
+	Categories []string `json:"categories"`
+}
+
+func checkpointOut(c *domain.Checkpoint) checkpointJSON {
+	cats := c.Categories
+	if cats == nil {
+		cats = []string{}
+	}
+	return checkpointJSON{Code: c.Code, Name: c.Name, Direction: c.Direction, Categories: cats}
+}
+
+type auditJSON struct {
+	ID         int64          `json:"id"`
+	At         time.Time      `json:"at"`
+	Actor      map[string]any `json:"actor"`
+	Action     string         `json:"action"`
+	TargetType string         `json:"target_type"`
+	TargetID   string         `json:"target_id"`
+	Event      *string        `json:"event"`
+	RequestID  string         `json:"request_id"`
+	Details    map[string]any `json:"details"`
+}
+
+func auditOut(e *domain.AuditEntry) auditJSON {
+	return auditJSON{ID: e.ID, At: e.At, Actor: map[string]any{"token_id": strOrNil(e.ActorID), "name": e.ActorName, "role": e.ActorRole},
+		Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, Event: strOrNil(e.Event), RequestID: e.RequestID, Details: e.Details}
+}

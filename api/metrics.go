@@ -1,0 +1,73 @@
+package api
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/osce/accredit/domain"
+)
+
+type metrics struct {
+	enabled  bool
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry, store domain.Store, enabled bool) *metrics {
+	m := &metrics{enabled: enabled, registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "accredit_http_requests_total", Help: "HTTP requests by route, method and status."},
+			[]string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "accredit_http_request_duration_seconds", Help: "HTTP request latency by route and method.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}},
+			[]string{"route", "method"}),
+	}
+	reg.MustRegister(m.requests, m.latency, nominationsCollector{store},
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) observe(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
+	m.latency.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
+}
+
+func (m *metrics) handler() gin.HandlerFunc {
+	h := promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+	return gin.WrapH(h)
+}
+
+// nominationsCollector counts nominations by status at scrape time: the
+// database is the truth across processes, a counter in one would not be.
+type nominationsCollector struct{ store domain.Store }
+
+var nominationsDesc = prometheus.NewDesc("accredit_nominations", "Nominations by status (all events).", []string{"status"}, nil)
+
+func (nominationsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- nominationsDesc }
+
+func (n nominationsCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := n.store.CountByStatus(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(nominationsDesc, err)
+		return
+	}
+	for _, st := range domain.Statuses {
+		ch <- prometheus.MustNewConstMetric(nominationsDesc, prometheus.GaugeValue, float64(counts[string(st)]), string(st))
+	}
+}

@@ -1,0 +1,154 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/osce/accredit/domain"
+)
+
+const (
+	keyRequestID = "request_id"
+	keyEvent     = "event"
+)
+
+// withRequestID takes the caller's X-Request-ID when it is sane, or makes
+// one, and echoes it so that a delegation's support request can name it.
+func withRequestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if len(id) == 0 || len(id) > 128 || strings.ContainsFunc(id, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set(keyRequestID, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+func requestID(c *gin.Context) string { return c.GetString(keyRequestID) }
+
+// logRequests writes one JSON line per request. It logs the route pattern
+// and never the query string or bodies, which may hold personal data.
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	level := slog.LevelInfo
+	if c.Writer.Status() >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(c.Request.Context(), level, "request",
+		slog.String("request_id", requestID(c)), slog.String("method", c.Request.Method), slog.String("route", route),
+		slog.Int("status", c.Writer.Status()), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+		slog.String("token_id", domain.ActorFrom(c.Request.Context()).TokenID), slog.Int("bytes", c.Writer.Size()))
+}
+
+// recoverPanics turns a panic into a logged 500 problem instead of a
+// dropped connection.
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			problem(c, fmt.Errorf("panic: %v", r))
+		}
+	}()
+	c.Next()
+}
+
+// authenticate resolves the bearer token to an actor (SPEC §3): no token, or
+// a bad, expired or revoked one, is 401.
+func (s *Server) authenticate(c *gin.Context) {
+	secret, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	secret = strings.TrimSpace(secret)
+	if !ok || secret == "" || len(secret) > 256 {
+		problem(c, domain.Errorf(domain.CodeUnauthorized, "an Authorization: Bearer <token> header is required"))
+		return
+	}
+	ctx := c.Request.Context()
+	t, err := s.store.TokenByHash(ctx, domain.HashToken(secret))
+	if domain.IsCode(err, domain.CodeNotFound) || (err == nil && !t.Active(s.now())) {
+		problem(c, domain.Errorf(domain.CodeUnauthorized, "the token is unknown, expired or revoked"))
+		return
+	} else if err != nil {
+		problem(c, err)
+		return
+	}
+	a := domain.Actor{TokenID: t.ID, Name: t.Name, Role: t.Role, Delegation: t.Delegation, Event: t.Event, RequestID: requestID(c)}
+	if t.Role == domain.RoleDelegation {
+		d, err := s.store.Delegation(ctx, t.Delegation)
+		if err != nil {
+			problem(c, err)
+			return
+		}
+		a.DelegationKind = d.Kind
+	}
+	c.Request = c.Request.WithContext(domain.WithActor(ctx, a))
+	c.Next()
+}
+
+func actor(c *gin.Context) domain.Actor { return domain.ActorFrom(c.Request.Context()) }
+
+// allow lets only the given roles through: a valid token without the right
+// is 403.
+func allow(roles ...domain.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !slices.Contains(roles, actor(c).Role) {
+			problem(c, domain.Errorf(domain.CodeForbidden, "role %s may not do this", actor(c).Role))
+			return
+		}
+		c.Next()
+	}
+}
+
+var (
+	secretariat = allow(domain.RoleSecretariat)
+	nominators  = allow(domain.RoleSecretariat, domain.RoleDelegation)
+	guards      = allow(domain.RoleSecretariat, domain.RoleSecurity)
+	anyone      = allow(domain.RoleSecretariat, domain.RoleDelegation, domain.RoleSecurity)
+)
+
+// loadEvent resolves {event} and applies the event-level rules of SPEC §3
+// and §5: drafts do not exist for delegations, an event a delegation is not
+// invited to is forbidden, a security token bound to another event too.
+func (s *Server) loadEvent(c *gin.Context) {
+	ev, err := s.store.Event(c.Request.Context(), c.Param("event"))
+	if err != nil {
+		problem(c, err)
+		return
+	}
+	a := actor(c)
+	switch a.Role {
+	case domain.RoleDelegation:
+		if ev.Status == domain.EventDraft {
+			problem(c, domain.NotFound("event "+ev.Code))
+			return
+		}
+		if !ev.Invites(a.DelegationKind) {
+			problem(c, domain.Errorf(domain.CodeForbidden, "delegation %s is not invited to %s", a.Delegation, ev.Code))
+			return
+		}
+	case domain.RoleSecurity:
+		if a.Event != "" && a.Event != ev.Code {
+			problem(c, domain.Errorf(domain.CodeForbidden, "this security token is bound to event %s", a.Event))
+			return
+		}
+	}
+	c.Set(keyEvent, ev)
+	c.Next()
+}
+
+func eventOf(c *gin.Context) *domain.Event { return c.MustGet(keyEvent).(*domain.Event) }

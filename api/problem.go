@@ -1,0 +1,80 @@
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/osce/accredit/domain"
+)
+
+// statusOf is the one place where domain error codes become HTTP statuses.
+var statusOf = map[string]int{
+	domain.CodeMalformedBody:        http.StatusBadRequest,
+	domain.CodeUnauthorized:         http.StatusUnauthorized,
+	domain.CodeForbidden:            http.StatusForbidden,
+	domain.CodeNotFound:             http.StatusNotFound,
+	domain.CodeConflict:             http.StatusConflict,
+	domain.CodeQuotaExceeded:        http.StatusConflict,
+	domain.CodeCapacityReached:      http.StatusConflict,
+	domain.CodeSessionFull:          http.StatusConflict,
+	domain.CodeDuplicateHead:        http.StatusConflict,
+	domain.CodeDuplicatePerson:      http.StatusConflict,
+	domain.CodeInvalidTransition:    http.StatusConflict,
+	domain.CodeRegistrationClosed:   http.StatusConflict,
+	domain.CodePhotoRequired:        http.StatusConflict,
+	domain.CodeTooLarge:             http.StatusRequestEntityTooLarge,
+	domain.CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
+	domain.CodeValidationFailed:     http.StatusUnprocessableEntity,
+	domain.CodeRateLimited:          http.StatusTooManyRequests,
+	domain.CodeUnavailable:          http.StatusServiceUnavailable,
+	domain.CodeInternal:             http.StatusInternalServerError,
+}
+
+// problemJSON is RFC 9457 problem details with our code and field errors.
+type problemJSON struct {
+	Type   string              `json:"type"`
+	Title  string              `json:"title"`
+	Status int                 `json:"status"`
+	Detail string              `json:"detail"`
+	Code   string              `json:"code"`
+	Errors []domain.FieldError `json:"errors,omitempty"`
+}
+
+// problem answers err as problem+json and stops the handler chain.
+// Internal errors are logged with the request id and shown as "internal".
+func problem(c *gin.Context, err error) {
+	code := domain.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status, code = http.StatusInternalServerError, domain.CodeInternal
+	}
+	p := problemJSON{Type: "urn:accredit:problem:" + code, Title: title(code), Status: status,
+		Detail: domain.ErrorMessage(err), Code: code}
+	var de *domain.Error
+	if asDomain(err, &de) {
+		p.Errors = de.Fields
+	}
+	if status == http.StatusInternalServerError {
+		slog.ErrorContext(c.Request.Context(), "internal error", "err", err.Error(), "request_id", requestID(c),
+			"route", c.FullPath())
+	}
+	if status == http.StatusUnauthorized {
+		c.Header("WWW-Authenticate", `Bearer realm="accredit"`)
+	}
+	writeProblem(c, p)
+}
+
+func writeProblem(c *gin.Context, p problemJSON) {
+	body, _ := json.Marshal(p)
+	c.Abort()
+	c.Data(p.Status, "application/problem+json", body)
+}
+
+func title(code string) string {
+	t := strings.ReplaceAll(code, "_", " ")
+	return strings.ToUpper(t[:1]) + t[1:]
+}

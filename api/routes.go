@@ -1,0 +1,64 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/osce/accredit/domain"
+)
+
+// routes is the whole API surface with each route's roles (SPEC §6).
+func (s *Server) routes() *gin.Engine {
+	r := gin.New()
+	_ = r.SetTrustedProxies(nil) // client IPs are not used for decisions; trust no header
+	r.HandleMethodNotAllowed = true
+	r.Use(withRequestID, s.logRequests, s.recoverPanics)
+	if s.metrics.enabled {
+		r.Use(s.metrics.observe)
+		r.GET("/metrics", s.metrics.handler())
+	}
+	r.NoRoute(func(c *gin.Context) { problem(c, domain.Errorf(domain.CodeNotFound, "no such path")) })
+	r.NoMethod(func(c *gin.Context) {
+		writeProblem(c, problemJSON{Type: "urn:accredit:problem:method_not_allowed", Title: "Method not allowed",
+			Status: http.StatusMethodNotAllowed, Detail: c.Request.Method + " is not allowed here", Code: "method_not_allowed"})
+	})
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+
+	v1 := r.Group("/v1", s.authenticate)
+	v1.GET("/me", s.me)
+	v1.GET("/delegations", anyone, s.listDelegations)
+	v1.POST("/delegations", secretariat, s.createDelegation)
+	v1.PATCH("/delegations/:code", secretariat, s.updateDelegation)
+	v1.POST("/tokens", secretariat, s.createToken)
+	v1.GET("/tokens", secretariat, s.listTokens)
+	v1.DELETE("/tokens/:id", secretariat, s.revokeToken)
+	v1.GET("/audit", secretariat, s.listAudit)
+	v1.POST("/events", secretariat, s.createEvent)
+	v1.GET("/events", anyone, s.listEvents)
+
+	ev := v1.Group("/events/:event", s.loadEvent)
+	ev.GET("", anyone, s.getEvent)
+	ev.PATCH("", secretariat, s.updateEvent)
+	ev.GET("/quotas", nominators, s.listQuotas)
+	ev.PUT("/quotas/:delegation", secretariat, s.setQuota)
+	ev.POST("/sessions", secretariat, s.createSession)
+	ev.GET("/sessions", anyone, s.listSessions)
+	ev.POST("/checkpoints", secretariat, s.createCheckpoint)
+	ev.GET("/checkpoints", anyone, s.listCheckpoints)
+
+	ev.POST("/nominations", nominators, s.submitNomination)
+	ev.GET("/nominations", nominators, s.listNominations)
+	nom := ev.Group("/nominations/:id")
+	nom.GET("", nominators, s.getNomination)
+	nom.PATCH("", nominators, s.editNomination)
+	nom.POST("/approve", secretariat, s.approve)
+	nom.POST("/reject", secretariat, s.reject)
+	nom.POST("/revoke", secretariat, s.revoke)
+	nom.POST("/withdraw", nominators, s.withdraw)
+	nom.POST("/substitute", nominators, s.substitute)
+	nom.PUT("/photo", nominators, s.putPhoto)
+	nom.GET("/photo", anyone, s.getPhoto)
+	return r
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+)
+
+type config struct {
+	Addr        string
+	DatabaseURL string
+	DataDir     string
+	AdminToken  string
+	SigningKey  string
+	Metrics     bool
+	LogLevel    slog.Level
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		Addr:        or(getenv("ACCREDIT_ADDR"), "127.0.0.1:8080"),
+		DatabaseURL: getenv("ACCREDIT_DATABASE_URL"),
+		DataDir:     or(getenv("ACCREDIT_DATA_DIR"), "data"),
+		AdminToken:  getenv("ACCREDIT_ADMIN_TOKEN"),
+		SigningKey:  getenv("ACCREDIT_SIGNING_KEY"),
+		Metrics:     !strings.EqualFold(getenv("ACCREDIT_METRICS"), "off"),
+	}
+	if c.SigningKey == "" {
+		c.SigningKey = filepath.Join(c.DataDir, "signing.key")
+	}
+	if v := getenv("ACCREDIT_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("ACCREDIT_LOG_LEVEL: %w", err)
+		}
+	}
+	if c.AdminToken != "" && len(c.AdminToken) < 24 {
+		return c, fmt.Errorf("ACCREDIT_ADMIN_TOKEN must be at least 24 characters (it has %d)", len(c.AdminToken))
+	}
+	return c, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/osce/accredit/api"
+	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/storage"
+)
+
+// openStore connects and migrates: every command works on a current schema.
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (*storage.Store, error) {
+	store, err := storage.Open(storage.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := store.Migrate(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "versions", applied, "dialect", store.Dialect())
+	}
+	return store, nil
+}
+
+func serve(ctx context.Context, cfg config, logOut io.Writer) error {
+	log := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	slog.SetDefault(log)
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	svc := domain.NewService(store)
+	if cfg.AdminToken != "" {
+		if err := svc.EnsureToken(ctx, "bootstrap (ACCREDIT_ADMIN_TOKEN)", cfg.AdminToken); err != nil {
+			return fmt.Errorf("bootstrap token: %w", err)
+		}
+	}
+	srv := &http.Server{
+		Handler:           api.New(svc, api.Options{Logger: log, Metrics: cfg.Metrics}).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      5 * time.Minute, // batch badge PDFs take a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "dialect", store.Dialect(), "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop accepting, let in-flight requests finish (their writes commit
+	// before they answer), then close the database.
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func migrate(ctx context.Context, cfg config, args []string, out io.Writer) error {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store, err := storage.Open(storage.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if len(args) > 0 && args[0] == "status" {
+		lines, err := store.MigrationStatus(ctx)
+		for _, l := range lines {
+			fmt.Fprintln(out, l)
+		}
+		return err
+	}
+	applied, err := store.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "applied %d migration(s) on %s\n", len(applied), store.Dialect())
+	return nil
+}

@@ -1,0 +1,25 @@
+package domain
+
+import "time"
+
+// AuditEntry records one change: who, what, to what, when, in which request.
+type AuditEntry struct {
+	ID         int64
+	At         time.Time
+	ActorID    string
+	ActorName  string
+	ActorRole  string
+	Action     string
+	TargetType string
+	TargetID   string
+	Event      string
+	RequestID  string
+	Details    map[string]any
+}
+
+// AuditFilter narrows the audit log.
+type AuditFilter struct {
+	Event  string
+	Action string
+	Page   Page
+}

@@ -1,0 +1,51 @@
+package domain
+
+import "regexp"
+
+// Kind is the kind of a delegation; events invite delegations by kind.
+type Kind string
+
+// Kinds lists every delegation kind, in the order of the List of Participants.
+var Kinds = []Kind{
+	"participating_state", "partner", "international_organization", "osce",
+	"civil_society", "academia", "private_sector", "media",
+}
+
+// ValidKind reports whether k is a known delegation kind.
+func ValidKind(k string) bool {
+	for _, v := range Kinds {
+		if string(v) == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Delegation is a nominating body: a State, a Partner, an organization.
+type Delegation struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Group string `json:"group"`
+}
+
+// CodePattern is the shape of event and delegation codes.
+var CodePattern = regexp.MustCompile(`^[A-Z0-9-]{2,32}$`)
+
+// Validate checks a delegation's fields.
+func (d *Delegation) Validate() error {
+	var fe []FieldError
+	if !CodePattern.MatchString(d.Code) {
+		fe = append(fe, FieldError{Field: "code", Code: "pattern", Message: "must match ^[A-Z0-9-]{2,32}$"})
+	}
+	if !ValidKind(d.Kind) {
+		fe = append(fe, FieldError{Field: "kind", Code: "oneof", Message: "is not a delegation kind"})
+	}
+	if CleanText(d.Name) == "" {
+		fe = append(fe, FieldError{Field: "name", Code: "required", Message: "is required"})
+	}
+	if len(fe) > 0 {
+		return Invalid(fe...)
+	}
+	return nil
+}

@@ -1,0 +1,149 @@
+package domain
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Categories of participants, in the order a badge printer would list them.
+var Categories = []string{
+	"head_of_delegation", "delegate", "adviser", "speaker", "observer",
+	"media", "secretariat", "technical",
+}
+
+// CategoryHead is the category of which a delegation has at most one active.
+const CategoryHead = "head_of_delegation"
+
+// Document is an identity document, required for in-person attendance.
+type Document struct {
+	Type      string `json:"type"`
+	Number    string `json:"number"`
+	ExpiresOn string `json:"expires_on"`
+}
+
+// Person is who is nominated. Email, phone, date of birth and document are
+// personal data: shown to the secretariat and the owning delegation only,
+// never logged, erased by purge.
+type Person struct {
+	Honorific    string
+	GivenName    string
+	FamilyName   string
+	Gender       string
+	Function     string
+	Organization string
+	Nationality  string
+	Email        string
+	Phone        string
+	DateOfBirth  string
+	Document     *Document
+}
+
+// Fields are what a delegation writes into a nomination.
+type Fields struct {
+	Person
+	Category string
+	Mode     string
+	Sessions []string
+	Remarks  string
+}
+
+// BadgeRef is the summary of a nomination's badge.
+type BadgeRef struct {
+	ID     string `json:"id"`
+	Serial int    `json:"serial"`
+	Status string `json:"status"`
+}
+
+// Nomination is one person put forward by a delegation for one event.
+type Nomination struct {
+	Fields
+	ID           string
+	Event        string
+	Delegation   string
+	Status       Status
+	StatusReason string
+	Replaces     string
+	ReplacedBy   string
+	HasPhoto     bool
+	Badge        *BadgeRef
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	DecidedAt    *time.Time
+	DecidedBy    string
+}
+
+// DisplayName is the name as printed and shown at the door.
+func (p *Person) DisplayName() string {
+	return strings.TrimSpace(strings.TrimSpace(p.Honorific+" "+p.GivenName) + " " + p.FamilyName)
+}
+
+// CleanText trims and NFC-normalises free text so that "Zoë" typed with a
+// combining diaeresis and with a precomposed ë are stored alike.
+func CleanText(s string) string { return norm.NFC.String(strings.TrimSpace(s)) }
+
+// Normalize trims and normalises every text field in place.
+func (f *Fields) Normalize() {
+	for _, p := range []*string{&f.Honorific, &f.GivenName, &f.FamilyName, &f.Function,
+		&f.Organization, &f.Phone, &f.Remarks, &f.Email, &f.Nationality} {
+		*p = CleanText(*p)
+	}
+	f.Nationality = strings.ToUpper(f.Nationality)
+	// Sorted and unique, so that session seats are always locked in the
+	// same order and no two approvals can deadlock on them.
+	slices.Sort(f.Sessions)
+	f.Sessions = slices.Compact(f.Sessions)
+	if d := f.Document; d != nil {
+		d.Number = strings.ToUpper(strings.Join(strings.Fields(d.Number), ""))
+		if d.Type == "" && d.Number == "" && d.ExpiresOn == "" {
+			f.Document = nil
+		}
+	}
+}
+
+// EmailKey is the form in which emails are compared: case-insensitively.
+func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// Check applies the rules that depend on the event: the mode must be offered,
+// in-person attendance needs nationality, date of birth and a document valid
+// through the event's last day. The shape of each field was checked already.
+func (f *Fields) Check(ev *Event) error {
+	var fe []FieldError
+	add := func(field, code, msg string) { fe = append(fe, FieldError{Field: field, Code: code, Message: msg}) }
+	if !ev.OffersMode(f.Mode) {
+		add("mode", "not_offered", "event "+ev.Code+" ("+ev.Format+") does not offer "+f.Mode+" participation")
+	}
+	if f.Mode == ModeInPerson {
+		if f.Nationality == "" {
+			add("nationality", "required", "is required for in-person participation")
+		}
+		if f.DateOfBirth == "" {
+			add("date_of_birth", "required", "is required for in-person participation")
+		}
+		switch d := f.Document; {
+		case d == nil:
+			add("document", "required", "is required for in-person participation")
+		default:
+			if d.Type == "" {
+				add("document.type", "required", "is required for in-person participation")
+			}
+			if d.Number == "" {
+				add("document.number", "required", "is required for in-person participation")
+			}
+			if d.ExpiresOn == "" {
+				add("document.expires_on", "required", "is required for in-person participation")
+			} else if d.ExpiresOn < ev.EndsOn {
+				add("document.expires_on", "expires_too_soon", "expires before the event's last day "+ev.EndsOn)
+			}
+		}
+	}
+	if dob := f.DateOfBirth; dob != "" && dob >= ev.StartsOn {
+		add("date_of_birth", "in_future", "must be before the event")
+	}
+	if len(fe) > 0 {
+		return Invalid(fe...)
+	}
+	return nil
+}

@@ -1,0 +1,441 @@
+package domain
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// Submit creates a nomination: submitted when a seat in the delegation's
+// quota is free, waitlisted when the event keeps a waitlist, otherwise
+// quota_exceeded. n carries Delegation and Fields.
+func (s *Service) Submit(ctx context.Context, event string, n *Nomination) (*Nomination, error) {
+	n.Normalize()
+	err := s.Store.InTx(ctx, func(tx Tx) error {
+		ev, d, err := s.nominationContext(ctx, tx, event, n.Delegation)
+		if err != nil {
+			return err
+		}
+		if err := s.checkFields(ctx, tx, ev, &n.Fields); err != nil {
+			return err
+		}
+		n.Event, n.Status = ev.Code, StatusSubmitted
+		if err := s.takeSeat(ctx, tx, ev, d, n.Mode); err != nil {
+			if !ev.Waitlist || !IsCode(err, CodeQuotaExceeded) {
+				return err
+			}
+			n.Status = StatusWaitlisted
+		}
+		if err := tx.InsertNomination(ctx, n); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "nomination.submit", "nomination", n.ID, ev.Code,
+			map[string]any{"delegation": n.Delegation, "status": n.Status, "mode": n.Mode, "category": n.Category})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Nomination(ctx, event, n.ID)
+}
+
+// nominationContext loads the event and delegation of a new nomination and
+// checks that the delegation is invited and registration is open to the actor.
+func (s *Service) nominationContext(ctx context.Context, tx Tx, event, delegation string) (*Event, *Delegation, error) {
+	ev, err := tx.Event(ctx, event)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := tx.Delegation(ctx, delegation)
+	if IsCode(err, CodeNotFound) {
+		return nil, nil, Invalid(FieldError{Field: "delegation", Code: "unknown", Message: "no delegation " + delegation})
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if !ev.Invites(d.Kind) {
+		return nil, nil, Errorf(CodeForbidden, "delegation %s (%s) is not invited to %s", d.Code, d.Kind, ev.Code)
+	}
+	if err := ev.CheckRegistration(s.now(), ActorFrom(ctx).IsSecretariat()); err != nil {
+		return nil, nil, err
+	}
+	return ev, d, nil
+}
+
+// checkFields applies the event's rules and checks the chosen sessions.
+func (s *Service) checkFields(ctx context.Context, tx Tx, ev *Event, f *Fields) error {
+	if err := f.Check(ev); err != nil {
+		return err
+	}
+	if len(f.Sessions) == 0 {
+		return nil
+	}
+	missing, err := tx.MissingSessions(ctx, ev.Code, f.Sessions)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		var fe []FieldError
+		for _, id := range missing {
+			i := slices.Index(f.Sessions, id)
+			fe = append(fe, FieldError{Field: fmt.Sprintf("sessions[%d]", i), Code: "unknown", Message: "no session " + id + " in " + ev.Code})
+		}
+		return Invalid(fe...)
+	}
+	return nil
+}
+
+// takeSeat claims one seat of the delegation's quota for mode.
+func (s *Service) takeSeat(ctx context.Context, tx Tx, ev *Event, d *Delegation, mode string) error {
+	limit, err := quotaLimit(ctx, tx, ev, d, mode)
+	if err != nil {
+		return err
+	}
+	ok, err := tx.TakeSeat(ctx, ev.Code, d.Code, mode, limit)
+	if err != nil || ok {
+		return err
+	}
+	use, err := tx.QuotaUse(ctx, ev.Code, d.Code)
+	if err != nil {
+		return err
+	}
+	used := use[d.Code][modeIndex(mode)]
+	return Errorf(CodeQuotaExceeded, "the %s quota of %s in %s is %d and %d are used", mode, d.Code, ev.Code, *limit, used)
+}
+
+func modeIndex(mode string) int {
+	if mode == ModeOnline {
+		return 1
+	}
+	return 0
+}
+
+// promote moves waitlisted nominations of a delegation and mode to
+// submitted, first come first served, while seats are free.
+func (s *Service) promote(ctx context.Context, tx Tx, ev *Event, delegation, mode string) error {
+	if !ev.Waitlist {
+		return nil
+	}
+	d, err := tx.Delegation(ctx, delegation)
+	if err != nil {
+		return err
+	}
+	for {
+		w, err := tx.OldestWaitlisted(ctx, ev.Code, delegation, mode)
+		if err != nil || w == nil {
+			return err
+		}
+		if err := s.takeSeat(ctx, tx, ev, d, mode); IsCode(err, CodeQuotaExceeded) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		err = tx.SetStatus(ctx, StatusChange{ID: w.ID, From: []Status{StatusWaitlisted}, To: StatusSubmitted, At: s.now()})
+		if err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, AuditEntry{At: s.now(), ActorName: System.Name, ActorRole: string(System.Role),
+			Action: "nomination.promote", TargetType: "nomination", TargetID: w.ID, Event: ev.Code,
+			RequestID: ActorFrom(ctx).RequestID, Details: map[string]any{"delegation": delegation, "mode": mode}}); err != nil {
+			return err
+		}
+	}
+}
+
+// promoteAll promotes every waitlist of an event, after its quotas changed.
+func (s *Service) promoteAll(ctx context.Context, tx Tx, ev *Event) error {
+	groups, err := tx.WaitlistedGroups(ctx, ev.Code)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if err := s.promote(ctx, tx, ev, g[0], g[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// load reads a nomination the actor may see, in a transaction.
+func load(ctx context.Context, tx Tx, event, id string) (*Event, *Nomination, error) {
+	ev, err := tx.Event(ctx, event)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := tx.Nomination(ctx, event, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ev, n, visible(ctx, n)
+}
+
+// Nomination reads one nomination the actor may see.
+func (s *Service) Nomination(ctx context.Context, event, id string) (*Nomination, error) {
+	n, err := s.Store.Nomination(ctx, event, id)
+	if err != nil {
+		return nil, err
+	}
+	return n, visible(ctx, n)
+}
+
+// Edit changes a submitted or waitlisted nomination. apply gets the current
+// nomination and writes the new fields into it; a change of mode moves the
+// seat between the two quotas.
+func (s *Service) Edit(ctx context.Context, event, id string, apply func(*Nomination) error) (*Nomination, error) {
+	err := s.Store.InTx(ctx, func(tx Tx) error {
+		ev, n, err := load(ctx, tx, event, id)
+		if err != nil {
+			return err
+		}
+		if _, err := Transition(n.Status, ActionEdit); err != nil {
+			return err
+		}
+		if err := ev.CheckRegistration(s.now(), ActorFrom(ctx).IsSecretariat()); err != nil {
+			return err
+		}
+		oldMode := n.Mode
+		if err := apply(n); err != nil {
+			return err
+		}
+		n.Normalize()
+		if err := s.checkFields(ctx, tx, ev, &n.Fields); err != nil {
+			return err
+		}
+		if n.Status == StatusSubmitted && n.Mode != oldMode {
+			if err := s.moveSeat(ctx, tx, ev, n.Delegation, oldMode, n.Mode); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateNomination(ctx, n); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "nomination.edit", "nomination", n.ID, ev.Code, map[string]any{"delegation": n.Delegation})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Nomination(ctx, event, id)
+}
+
+// moveSeat takes a seat in mode to and gives back the one in from.
+func (s *Service) moveSeat(ctx context.Context, tx Tx, ev *Event, delegation, from, to string) error {
+	d, err := tx.Delegation(ctx, delegation)
+	if err != nil {
+		return err
+	}
+	if err := s.takeSeat(ctx, tx, ev, d, to); err != nil {
+		return err
+	}
+	if err := tx.ReleaseSeat(ctx, ev.Code, delegation, from); err != nil {
+		return err
+	}
+	return s.promote(ctx, tx, ev, delegation, from)
+}
+
+// Approve grants access: capacity and session seats are taken, and an
+// in-person participant is issued a badge.
+func (s *Service) Approve(ctx context.Context, event, id string) (*Nomination, error) {
+	return s.decide(ctx, event, id, ActionApprove, "", func(tx Tx, ev *Event, n *Nomination) error {
+		if n.Mode == ModeInPerson && !n.HasPhoto {
+			return Errorf(CodePhotoRequired, "an in-person participant needs a photo before approval")
+		}
+		if ok, err := tx.TakeCapacity(ctx, ev.Code, n.Mode); err != nil {
+			return err
+		} else if !ok {
+			return Errorf(CodeCapacityReached, "the %s capacity of %s (%d) is reached", n.Mode, ev.Code, derefInt(ev.Capacity.For(n.Mode)))
+		}
+		if n.Mode != ModeInPerson {
+			return nil
+		}
+		for _, sid := range n.Sessions {
+			if ok, err := tx.TakeSessionSeat(ctx, sid); err != nil {
+				return err
+			} else if !ok {
+				return Errorf(CodeSessionFull, "session %s is full", sid)
+			}
+		}
+		return s.issueBadge(ctx, tx, ev, n)
+	})
+}
+
+// issueBadge is where approval hands over to badges: serial 1, valid for
+// the event's badge window.
+func (s *Service) issueBadge(ctx context.Context, tx Tx, ev *Event, n *Nomination) error {
+	from, until := ev.BadgeValidity()
+	return tx.InsertBadge(ctx, &Badge{
+		NominationID: n.ID, Event: ev.Code, Serial: 1, Status: BadgeActive,
+		Category: n.Category, ValidFrom: from, ValidUntil: until, IssuedAt: s.now(),
+	})
+}
+
+// Reject refuses a submitted nomination; its seat goes to the waitlist.
+func (s *Service) Reject(ctx context.Context, event, id, reason string) (*Nomination, error) {
+	return s.decide(ctx, event, id, ActionReject, reason, func(tx Tx, ev *Event, n *Nomination) error {
+		return s.freeSeat(ctx, tx, ev, n)
+	})
+}
+
+// Revoke withdraws access after approval; the badge stops opening doors.
+func (s *Service) Revoke(ctx context.Context, event, id, reason string) (*Nomination, error) {
+	return s.decide(ctx, event, id, ActionRevoke, reason, func(tx Tx, ev *Event, n *Nomination) error {
+		return s.release(ctx, tx, ev, n, "revoked: "+reason)
+	})
+}
+
+// Withdraw takes a nomination back, at the delegation's or the
+// secretariat's wish.
+func (s *Service) Withdraw(ctx context.Context, event, id, reason string) (*Nomination, error) {
+	return s.decide(ctx, event, id, ActionWithdraw, reason, func(tx Tx, ev *Event, n *Nomination) error {
+		return s.release(ctx, tx, ev, n, "withdrawn")
+	})
+}
+
+// release gives back everything an active nomination holds.
+func (s *Service) release(ctx context.Context, tx Tx, ev *Event, n *Nomination, badgeReason string) error {
+	if n.Status == StatusApproved {
+		if err := s.releaseApproval(ctx, tx, ev, n, badgeReason); err != nil {
+			return err
+		}
+	}
+	if n.Status.Active() {
+		return s.freeSeat(ctx, tx, ev, n)
+	}
+	return nil
+}
+
+// freeSeat gives a quota seat back and lets the waitlist move up.
+func (s *Service) freeSeat(ctx context.Context, tx Tx, ev *Event, n *Nomination) error {
+	if err := tx.ReleaseSeat(ctx, ev.Code, n.Delegation, n.Mode); err != nil {
+		return err
+	}
+	return s.promote(ctx, tx, ev, n.Delegation, n.Mode)
+}
+
+// decide runs one action of the status machine: check the transition, run
+// the action's effects (on the nomination as it was), move the status
+// conditionally and record it.
+func (s *Service) decide(ctx context.Context, event, id string, action Action, reason string,
+	effects func(tx Tx, ev *Event, n *Nomination) error) (*Nomination, error) {
+	err := s.Store.InTx(ctx, func(tx Tx) error {
+		ev, n, err := load(ctx, tx, event, id)
+		if err != nil {
+			return err
+		}
+		to, err := Transition(n.Status, action)
+		if err != nil {
+			return err
+		}
+		// The status moves first: a concurrent action on the same
+		// nomination fails here, before any counter is touched twice.
+		a := ActorFrom(ctx)
+		err = tx.SetStatus(ctx, StatusChange{ID: n.ID, From: []Status{n.Status}, To: to, Reason: reason,
+			DecidedBy: a.Name, At: s.now(), Decided: action == ActionApprove || action == ActionReject || action == ActionRevoke})
+		if err != nil {
+			return err
+		}
+		// Read it again now that its row is ours: an edit that committed
+		// between the first read and the status change is seen here.
+		cur, err := tx.Nomination(ctx, event, id)
+		if err != nil {
+			return err
+		}
+		cur.Status = n.Status
+		if err := effects(tx, ev, cur); err != nil {
+			return err
+		}
+		details := map[string]any{"from": n.Status, "to": to, "delegation": n.Delegation}
+		if reason != "" {
+			details["reason"] = reason
+		}
+		return s.audit(ctx, tx, "nomination."+string(action), "nomination", n.ID, ev.Code, details)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Nomination(ctx, event, id)
+}
+
+// Substitute replaces the person of a submitted or approved nomination: the
+// old one is withdrawn (reason "substituted") and the new one submitted in
+// the same transaction, so the seat passes over and nobody can take it in
+// between.
+func (s *Service) Substitute(ctx context.Context, event, id string, fields Fields) (*Nomination, error) {
+	fresh := &Nomination{Fields: fields}
+	fresh.Normalize()
+	err := s.Store.InTx(ctx, func(tx Tx) error {
+		_, old, err := load(ctx, tx, event, id)
+		if err != nil {
+			return err
+		}
+		if _, err := Transition(old.Status, ActionSubstitute); err != nil {
+			return err
+		}
+		ev, d, err := s.nominationContext(ctx, tx, event, old.Delegation)
+		if err != nil {
+			return err
+		}
+		if err := s.checkFields(ctx, tx, ev, &fresh.Fields); err != nil {
+			return err
+		}
+		err = tx.SetStatus(ctx, StatusChange{ID: old.ID, From: []Status{old.Status}, To: StatusWithdrawn,
+			Reason: "substituted", At: s.now()})
+		if err != nil {
+			return err
+		}
+		status := old.Status
+		if old, err = tx.Nomination(ctx, event, id); err != nil {
+			return err
+		}
+		old.Status = status
+		if old.Status == StatusApproved {
+			// Capacity and sessions were the old person's; the new one is
+			// judged afresh at approval.
+			if err := s.releaseApproval(ctx, tx, ev, old, "substituted"); err != nil {
+				return err
+			}
+		}
+		if fresh.Mode != old.Mode {
+			if err := s.takeSeat(ctx, tx, ev, d, fresh.Mode); err != nil {
+				return err
+			}
+			if err := s.freeSeat(ctx, tx, ev, old); err != nil {
+				return err
+			}
+		}
+		fresh.Event, fresh.Delegation, fresh.Status, fresh.Replaces = ev.Code, old.Delegation, StatusSubmitted, old.ID
+		if err := tx.InsertNomination(ctx, fresh); err != nil {
+			return err
+		}
+		if err := tx.SetReplacedBy(ctx, old.ID, fresh.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "nomination.substitute", "nomination", old.ID, ev.Code,
+			map[string]any{"replaced_by": fresh.ID, "delegation": old.Delegation, "from": old.Status})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Nomination(ctx, event, fresh.ID)
+}
+
+// releaseApproval gives back the capacity, session seats and badge of an
+// approved nomination, keeping its quota seat.
+func (s *Service) releaseApproval(ctx context.Context, tx Tx, ev *Event, n *Nomination, badgeReason string) error {
+	if err := tx.ReleaseCapacity(ctx, ev.Code, n.Mode); err != nil {
+		return err
+	}
+	if n.Mode != ModeInPerson {
+		return nil
+	}
+	for _, sid := range n.Sessions {
+		if err := tx.ReleaseSessionSeat(ctx, sid); err != nil {
+			return err
+		}
+	}
+	return tx.RevokeBadge(ctx, n.ID, badgeReason, s.now())
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

@@ -1,0 +1,44 @@
+package domain
+
+import "context"
+
+// SetPhoto stores a nomination's (already re-encoded) photo. A delegation
+// may change it only before a decision, so that the face on an approved
+// badge is the one the secretariat approved; the secretariat may replace
+// it while the nomination is active.
+func (s *Service) SetPhoto(ctx context.Context, event, id, contentType string, data []byte) (*Nomination, error) {
+	err := s.Store.InTx(ctx, func(tx Tx) error {
+		ev, n, err := load(ctx, tx, event, id)
+		if err != nil {
+			return err
+		}
+		secretariat := ActorFrom(ctx).IsSecretariat()
+		if !(n.Status == StatusSubmitted || n.Status == StatusWaitlisted || (secretariat && n.Status == StatusApproved)) {
+			return Errorf(CodeInvalidTransition, "cannot change the photo of a nomination that is %s", n.Status)
+		}
+		if err := tx.PutPhoto(ctx, n.ID, contentType, data); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "nomination.photo", "nomination", n.ID, ev.Code, map[string]any{"bytes": len(data)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Nomination(ctx, event, id)
+}
+
+// Photo returns a nomination's photo to those who may see it: the
+// secretariat, the owning delegation, and security staff for badge holders.
+func (s *Service) Photo(ctx context.Context, event, id string) (string, []byte, error) {
+	n, err := s.Store.Nomination(ctx, event, id)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := visible(ctx, n); err != nil {
+		return "", nil, err
+	}
+	if ActorFrom(ctx).Role == RoleSecurity && n.Badge == nil {
+		return "", nil, NotFound("photo")
+	}
+	return s.Store.Photo(ctx, n.ID)
+}

@@ -1,0 +1,167 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence accredit needs; package storage implements it for
+// PostgreSQL and SQLite. Every method of Tx works on its own (autocommit) or
+// inside InTx, where all writes of fn land together or not at all.
+type Store interface {
+	Tx
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Tx is the set of operations on the database. Invariants that must hold
+// across processes live in these primitives: seat-taking methods are
+// conditional updates that report whether a seat was free, and inserts map
+// unique-index violations to duplicate_head, duplicate_person or conflict.
+type Tx interface {
+	TokenStore
+	DelegationStore
+	EventStore
+	NominationStore
+	BadgeStore
+	AuditStore
+	IdempotencyStore
+}
+
+// TokenStore keeps API tokens by the hash of their secret.
+type TokenStore interface {
+	CreateToken(ctx context.Context, t *Token, hash string) error
+	// EnsureToken creates the token unless one with that hash exists.
+	EnsureToken(ctx context.Context, t *Token, hash string) (created bool, err error)
+	TokenByHash(ctx context.Context, hash string) (*Token, error)
+	ListTokens(ctx context.Context, p Page) ([]Token, string, error)
+	RevokeToken(ctx context.Context, id string, at time.Time) (*Token, error)
+}
+
+// DelegationStore keeps the nominating bodies.
+type DelegationStore interface {
+	ListDelegations(ctx context.Context, p Page) ([]Delegation, string, error)
+	Delegation(ctx context.Context, code string) (*Delegation, error)
+	CreateDelegation(ctx context.Context, d *Delegation) error
+	UpdateDelegation(ctx context.Context, d *Delegation) error
+}
+
+// EventFilter narrows event lists to what a caller may see.
+type EventFilter struct {
+	Kind         string // only events inviting this delegation kind
+	ExcludeDraft bool
+	Code         string // only this event (security token bound to one)
+	Page         Page
+}
+
+// EventStore keeps events, their sessions, checkpoints and quota counters.
+type EventStore interface {
+	CreateEvent(ctx context.Context, e *Event) error
+	Event(ctx context.Context, code string) (*Event, error)
+	ListEvents(ctx context.Context, f EventFilter) ([]Event, string, error)
+	UpdateEvent(ctx context.Context, e *Event) error
+
+	CreateSession(ctx context.Context, s *Session) error
+	ListSessions(ctx context.Context, event string, p Page) ([]Session, string, error)
+	// MissingSessions returns those of ids that are not sessions of event.
+	MissingSessions(ctx context.Context, event string, ids []string) ([]string, error)
+	CreateCheckpoint(ctx context.Context, c *Checkpoint) error
+	ListCheckpoints(ctx context.Context, event string, p Page) ([]Checkpoint, string, error)
+	Checkpoint(ctx context.Context, event, code string) (*Checkpoint, error)
+
+	// QuotaOverride returns the delegation's override, nil if none is set.
+	QuotaOverride(ctx context.Context, event, delegation string) (*Limits, error)
+	SetQuotaOverride(ctx context.Context, event, delegation string, o Limits) error
+	// QuotaUse returns per delegation the seats used in each mode, for the
+	// given delegation or all when delegation is "".
+	QuotaUse(ctx context.Context, event, delegation string) (map[string][2]int, error)
+	// Overrides returns all overrides of an event by delegation code.
+	Overrides(ctx context.Context, event string) (map[string]Limits, error)
+
+	// TakeSeat counts one more active nomination of a delegation in a mode
+	// if the count is below limit (nil: unlimited); false when full.
+	TakeSeat(ctx context.Context, event, delegation, mode string, limit *int) (bool, error)
+	ReleaseSeat(ctx context.Context, event, delegation, mode string) error
+	// TakeCapacity counts one more approval in a mode against the event's
+	// capacity, read from the event row itself.
+	TakeCapacity(ctx context.Context, event, mode string) (bool, error)
+	ReleaseCapacity(ctx context.Context, event, mode string) error
+	TakeSessionSeat(ctx context.Context, sessionID string) (bool, error)
+	ReleaseSessionSeat(ctx context.Context, sessionID string) error
+}
+
+// NominationFilter narrows nomination lists.
+type NominationFilter struct {
+	Event      string
+	Delegation string
+	Status     string
+	Mode       string
+	Q          string
+	Page       Page
+}
+
+// NominationStore keeps nominations and their photos.
+type NominationStore interface {
+	InsertNomination(ctx context.Context, n *Nomination) error
+	Nomination(ctx context.Context, event, id string) (*Nomination, error)
+	ListNominations(ctx context.Context, f NominationFilter) ([]Nomination, string, error)
+	// UpdateNomination writes n's fields if its status is still n.Status;
+	// invalid_transition otherwise.
+	UpdateNomination(ctx context.Context, n *Nomination) error
+	// SetStatus moves a nomination from one of from to to; invalid_transition
+	// when it is no longer in one of from (someone else acted first).
+	SetStatus(ctx context.Context, c StatusChange) error
+	SetReplacedBy(ctx context.Context, id, replacedBy string) error
+	// OldestWaitlisted returns the first waitlisted nomination of a
+	// delegation and mode, nil if none.
+	OldestWaitlisted(ctx context.Context, event, delegation, mode string) (*Nomination, error)
+	// WaitlistedGroups lists (delegation, mode) pairs with waitlisted nominations.
+	WaitlistedGroups(ctx context.Context, event string) ([][2]string, error)
+	PutPhoto(ctx context.Context, nominationID, contentType string, data []byte) error
+	Photo(ctx context.Context, nominationID string) (contentType string, data []byte, err error)
+	CountByStatus(ctx context.Context) (map[string]int, error)
+}
+
+// StatusChange is one move of the status machine.
+type StatusChange struct {
+	ID        string
+	From      []Status
+	To        Status
+	Reason    string
+	DecidedBy string
+	At        time.Time
+	Decided   bool // sets decided_at/decided_by
+}
+
+// BadgeStore keeps badges and the revocation feed.
+type BadgeStore interface {
+	InsertBadge(ctx context.Context, b *Badge) error
+	// RevokeBadge revokes the active badge of a nomination, if any, and adds
+	// its serial to the revocation feed.
+	RevokeBadge(ctx context.Context, nominationID, reason string, at time.Time) error
+}
+
+// AuditStore records changes.
+type AuditStore interface {
+	Audit(ctx context.Context, e AuditEntry) error
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, string, error)
+}
+
+// IdempotentResponse is the stored answer to a request with an
+// Idempotency-Key.
+type IdempotentResponse struct {
+	RequestHash string
+	Done        bool
+	Status      int
+	Body        []byte
+}
+
+// IdempotencyStore remembers answers to retried requests.
+type IdempotencyStore interface {
+	// ReserveIdempotencyKey claims a key for a request; when the key was
+	// claimed before it returns that claim instead (and reserved false).
+	ReserveIdempotencyKey(ctx context.Context, scope, key, hash string) (prior *IdempotentResponse, err error)
+	CompleteIdempotencyKey(ctx context.Context, scope, key string, status int, body []byte) error
+	ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
+}

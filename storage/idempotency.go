@@ -1,0 +1,58 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/osce/accredit/domain"
+)
+
+type idempotencyRow struct {
+	Scope       string `gorm:"primaryKey"`
+	Key         string `gorm:"primaryKey"`
+	RequestHash string
+	Done        bool
+	Status      int
+	Body        []byte
+	CreatedAt   time.Time
+}
+
+func (idempotencyRow) TableName() string { return "idempotency_keys" }
+
+// staleClaim is how long an unfinished claim blocks its key: longer than
+// any request may run, so a claim left by a crashed process frees itself.
+const staleClaim = 2 * time.Minute
+
+// ReserveIdempotencyKey claims the key with a committed row before the
+// request runs, so that a concurrent duplicate in any process sees the claim
+// (the primary key decides who was first).
+func (s *Store) ReserveIdempotencyKey(ctx context.Context, scope, key, hash string) (*domain.IdempotentResponse, error) {
+	now := s.db.NowFunc()
+	db := s.with(ctx)
+	if err := db.Where("scope = ? AND key = ? AND done = ? AND created_at < ?", scope, key, false, now.Add(-staleClaim)).
+		Delete(&idempotencyRow{}).Error; err != nil {
+		return nil, err
+	}
+	res := db.Exec(`INSERT INTO idempotency_keys (scope, key, request_hash, done, status, created_at)
+		VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING`, scope, key, hash, false, now)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 1 {
+		return nil, nil
+	}
+	var row idempotencyRow
+	if err := db.Where("scope = ? AND key = ?", scope, key).Take(&row).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &domain.IdempotentResponse{RequestHash: row.RequestHash, Done: row.Done, Status: row.Status, Body: row.Body}, nil
+}
+
+func (s *Store) CompleteIdempotencyKey(ctx context.Context, scope, key string, status int, body []byte) error {
+	return s.with(ctx).Model(&idempotencyRow{}).Where("scope = ? AND key = ?", scope, key).
+		Updates(map[string]any{"done": true, "status": status, "body": body}).Error
+}
+
+func (s *Store) ReleaseIdempotencyKey(ctx context.Context, scope, key string) error {
+	return s.with(ctx).Where("scope = ? AND key = ? AND done = ?", scope, key, false).Delete(&idempotencyRow{}).Error
+}

@@ -1,0 +1,166 @@
+// Package storage implements domain.Store with GORM on PostgreSQL (the
+// production database) and on pure-Go SQLite (the embedded default).
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/libtnb/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/osce/accredit/domain"
+)
+
+// Dialects.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// Store is a domain.Store on one database. The same type serves inside a
+// transaction, with db bound to it.
+type Store struct {
+	db      *gorm.DB
+	dialect string
+	sqlDB   *sql.DB
+}
+
+var _ domain.Store = (*Store)(nil)
+
+// Config says which database to open.
+type Config struct {
+	// URL is postgres://… for PostgreSQL; empty means SQLite under DataDir.
+	URL     string
+	DataDir string
+	Logger  *slog.Logger
+}
+
+// Open connects to the database. It does not migrate: call Migrate.
+func Open(cfg Config) (*Store, error) {
+	var (
+		dial    gorm.Dialector
+		dialect string
+	)
+	switch {
+	case strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://"):
+		dial, dialect = postgres.Open(cfg.URL), Postgres
+	case cfg.URL == "" || strings.HasPrefix(cfg.URL, "sqlite:") || strings.HasPrefix(cfg.URL, "file:"):
+		dsn, err := sqliteDSN(cfg)
+		if err != nil {
+			return nil, err
+		}
+		dial, dialect = sqlite.Open(dsn), SQLite
+	default:
+		return nil, fmt.Errorf("unsupported database URL scheme in %q (want postgres:// or empty for SQLite)", redact(cfg.URL))
+	}
+	db, err := gorm.Open(dial, &gorm.Config{
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		SkipDefaultTransaction: true,
+		Logger:                 logger.Discard,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == Postgres {
+		sqlDB.SetMaxOpenConns(40)
+		sqlDB.SetMaxIdleConns(40)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		// WAL lets readers run beside the one writer; immediate transactions
+		// queue writers on the busy timeout instead of failing on upgrade.
+		sqlDB.SetMaxOpenConns(16)
+		sqlDB.SetMaxIdleConns(16)
+	}
+	return &Store{db: db, dialect: dialect, sqlDB: sqlDB}, nil
+}
+
+// sqliteDSN puts the pragmas in the DSN so that every pooled connection
+// gets them, not only the first.
+func sqliteDSN(cfg Config) (string, error) {
+	path := strings.TrimPrefix(strings.TrimPrefix(cfg.URL, "sqlite:"), "file:")
+	if path == "" {
+		dir := cfg.DataDir
+		if dir == "" {
+			dir = "data"
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", fmt.Errorf("create data directory: %w", err)
+		}
+		path = filepath.Join(dir, "accredit.db")
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(20000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode(), nil
+}
+
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparseable)"
+	}
+	return p.Redacted()
+}
+
+// Dialect is "postgres" or "sqlite".
+func (s *Store) Dialect() string { return s.dialect }
+
+// DB exposes the connection pool for migrations and tests.
+func (s *Store) DB() *sql.DB { return s.sqlDB }
+
+// Close releases the connection pool.
+func (s *Store) Close() error { return s.sqlDB.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return s.sqlDB.PingContext(ctx)
+}
+
+func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// InTx runs fn in a transaction. PostgreSQL may abort one of two
+// transactions that lock rows in opposite orders (deadlock) or conflict in
+// serialization; such a transaction is retried from the start, since it
+// changed nothing.
+func (s *Store) InTx(ctx context.Context, fn func(tx domain.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+			return fn(&Store{db: gtx, dialect: s.dialect, sqlDB: s.sqlDB})
+		})
+		if !retryable(err) {
+			return translate(err)
+		}
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
+	return translate(err)
+}
+
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")
+}

@@ -1,0 +1,90 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/osce/accredit/domain"
+)
+
+type tokenRow struct {
+	ID             string `gorm:"primaryKey"`
+	Name           string
+	Role           string
+	DelegationCode *string
+	EventCode      *string
+	Hash           string
+	ExpiresAt      *time.Time
+	RevokedAt      *time.Time
+	CreatedAt      time.Time
+}
+
+func (tokenRow) TableName() string { return "tokens" }
+
+func (r *tokenRow) domain() *domain.Token {
+	return &domain.Token{ID: r.ID, Name: r.Name, Role: domain.Role(r.Role), Delegation: deref(r.DelegationCode),
+		Event: deref(r.EventCode), ExpiresAt: utcp(r.ExpiresAt), RevokedAt: utcp(r.RevokedAt), CreatedAt: r.CreatedAt.UTC()}
+}
+
+func (s *Store) CreateToken(ctx context.Context, t *domain.Token, hash string) error {
+	if t.ID == "" {
+		t.ID = newID()
+	}
+	row := tokenRow{ID: t.ID, Name: t.Name, Role: string(t.Role), DelegationCode: nilIfEmpty(t.Delegation),
+		EventCode: nilIfEmpty(t.Event), Hash: hash, ExpiresAt: t.ExpiresAt, CreatedAt: t.CreatedAt}
+	return translate(s.with(ctx).Create(&row).Error)
+}
+
+func (s *Store) EnsureToken(ctx context.Context, t *domain.Token, hash string) (bool, error) {
+	var n int64
+	if err := s.with(ctx).Model(&tokenRow{}).Where("hash = ?", hash).Count(&n).Error; err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	return true, s.CreateToken(ctx, t, hash)
+}
+
+func (s *Store) TokenByHash(ctx context.Context, hash string) (*domain.Token, error) {
+	var row tokenRow
+	if err := s.with(ctx).Where("hash = ?", hash).Take(&row).Error; err != nil {
+		return nil, translate(err)
+	}
+	return row.domain(), nil
+}
+
+func (s *Store) ListTokens(ctx context.Context, p domain.Page) ([]domain.Token, string, error) {
+	after, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := limitOf(p)
+	var rows []tokenRow
+	if err := s.with(ctx).Where("id > ?", after).Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	rows, next := pageOf(rows, limit, func(r tokenRow) string { return r.ID })
+	out := make([]domain.Token, len(rows))
+	for i := range rows {
+		out[i] = *rows[i].domain()
+	}
+	return out, next, nil
+}
+
+func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) (*domain.Token, error) {
+	if !validID(id) {
+		return nil, domain.NotFound("token")
+	}
+	var row tokenRow
+	if err := s.with(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, translate(err)
+	}
+	if row.RevokedAt == nil {
+		row.RevokedAt = &at
+		if err := s.with(ctx).Model(&tokenRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", at).Error; err != nil {
+			return nil, err
+		}
+	}
+	return row.domain(), nil
+}
