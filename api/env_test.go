@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/osce/accredit/api"
+	"github.com/osce/accredit/badges"
 	"github.com/osce/accredit/domain"
 	"github.com/osce/accredit/storage"
 	"github.com/osce/accredit/storage/storagetest"
@@ -35,6 +37,17 @@ type env struct {
 	admin   string
 	clock   atomic.Pointer[time.Time] // nil: real time
 }
+
+// testSigner signs every test's badges; one key for the whole run.
+var testSigner = func() *badges.Signer {
+	_, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		panic(err)
+	}
+	return badges.NewSigner(priv)
+}()
+
+var testCodec = badges.NewCodec(testSigner, badges.NewKeyring(testSigner.Public()))
 
 // eachDB runs fn once per database of this test run.
 func eachDB(t *testing.T, fn func(t *testing.T, e *env)) {
@@ -56,6 +69,7 @@ func newEnvOn(t *testing.T, dialect, url string) *env {
 	e := &env{t: t, dialect: dialect, url: url}
 	e.store = storagetest.Open(t, url)
 	e.svc = domain.NewService(e.store)
+	e.svc.Codes = testCodec
 	now := func() time.Time {
 		if p := e.clock.Load(); p != nil {
 			return *p

@@ -18,6 +18,8 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	scans    *prometheus.CounterVec
+	scanTime prometheus.Histogram
 }
 
 func newMetrics(reg *prometheus.Registry, store domain.Store, enabled bool) *metrics {
@@ -29,8 +31,14 @@ func newMetrics(reg *prometheus.Registry, store domain.Store, enabled bool) *met
 			Name: "accredit_http_request_duration_seconds", Help: "HTTP request latency by route and method.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}},
 			[]string{"route", "method"}),
+		scans: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "accredit_scans_total", Help: "Processed badge scans by result and rejection reason."},
+			[]string{"result", "reason"}),
+		scanTime: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "accredit_scan_duration_seconds", Help: "Time to judge and record one scan.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25}}),
 	}
-	reg.MustRegister(m.requests, m.latency, nominationsCollector{store},
+	reg.MustRegister(m.requests, m.latency, m.scans, m.scanTime, nominationsCollector{store},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -70,4 +78,13 @@ func (n nominationsCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, st := range domain.Statuses {
 		ch <- prometheus.MustNewConstMetric(nominationsDesc, prometheus.GaugeValue, float64(counts[string(st)]), string(st))
 	}
+}
+
+func (m *metrics) scanned(r *domain.ScanResult, d time.Duration) {
+	reason := ""
+	if r.Reason != nil {
+		reason = *r.Reason
+	}
+	m.scans.WithLabelValues(r.Result, reason).Inc()
+	m.scanTime.Observe(d.Seconds())
 }

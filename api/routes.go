@@ -60,5 +60,20 @@ func (s *Server) routes() *gin.Engine {
 	nom.POST("/substitute", nominators, s.substitute)
 	nom.PUT("/photo", nominators, s.putPhoto)
 	nom.GET("/photo", anyone, s.getPhoto)
+
+	ev.GET("/badges", nominators, s.listBadges)
+	ev.POST("/badges/print", secretariat, s.printBadges)
+	bdg := ev.Group("/badges/:id")
+	bdg.GET("", nominators, s.getBadge)
+	bdg.GET("/qr.png", nominators, s.badgeQR)
+	bdg.GET("/badge.pdf", nominators, s.badgePDF)
+	bdg.POST("/reissue", secretariat, s.reissueBadge)
+	ev.GET("/badge-keys", guards, s.badgeKeys)
+	ev.GET("/revocations", guards, s.revocations)
+	ev.POST("/scans", guards, s.scan)
+	ev.POST("/scans/batch", guards, s.scanBatch)
+	ev.GET("/scans", secretariat, s.listScans)
+	ev.GET("/attendance", secretariat, s.attendance)
+	ev.GET("/presence", guards, s.presence)
 	return r
 }

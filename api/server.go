@@ -22,6 +22,7 @@ type Server struct {
 	now     func() time.Time
 	metrics *metrics
 	engine  *gin.Engine
+	qrCache qrCache
 }
 
 // Options configure a Server.

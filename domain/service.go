@@ -14,6 +14,7 @@ import (
 // audit entry, or none.
 type Service struct {
 	Store Store
+	Codes Codes
 	Now   func() time.Time
 }
 

@@ -27,6 +27,7 @@ type Tx interface {
 	BadgeStore
 	AuditStore
 	IdempotencyStore
+	ScanStore
 }
 
 // TokenStore keeps API tokens by the hash of their secret.
@@ -140,6 +141,12 @@ type BadgeStore interface {
 	// RevokeBadge revokes the active badge of a nomination, if any, and adds
 	// its serial to the revocation feed.
 	RevokeBadge(ctx context.Context, nominationID, reason string, at time.Time) error
+	Badge(ctx context.Context, event, id string) (*BadgeView, error)
+	ListBadges(ctx context.Context, f BadgeFilter) ([]BadgeView, string, error)
+	// BumpSerial makes serial n+1 of an active badge and puts serial n in
+	// the revocation feed: a lost badge stops opening doors.
+	BumpSerial(ctx context.Context, badgeID string, at time.Time) (*Badge, error)
+	Revocations(ctx context.Context, event string, since int64, limit int) ([]Revocation, error)
 }
 
 // AuditStore records changes.

@@ -175,7 +175,7 @@ func (s *Store) ListSessions(ctx context.Context, event string, p domain.Page) (
 	}
 	limit := limitOf(p)
 	var rows []sessionRow
-	if err := s.with(ctx).Where("event_code = ? AND id > ?", event, after).Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
+	if err := afterKey(s.with(ctx).Where("event_code = ?", event), "id", after).Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, "", err
 	}
 	rows, next := pageOf(rows, limit, func(r sessionRow) string { return r.ID })

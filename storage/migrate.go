@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -18,7 +19,16 @@ func (s *Store) provider() (*goose.Provider, error) {
 	var opts []goose.ProviderOption
 	if s.dialect == Postgres {
 		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
+		// One lock per schema: processes sharing a schema take turns, while
+		// databases in other schemas of the same server (tests) do not wait.
+		var schema string
+		if err := s.sqlDB.QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
+			return nil, err
+		}
+		h := fnv.New64a()
+		h.Write([]byte(schema))
+		id := lock.DefaultLockID ^ int64(h.Sum64()>>1)
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(id), lock.WithLockTimeout(1, 600))
 		if err != nil {
 			return nil, err
 		}

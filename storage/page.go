@@ -3,6 +3,8 @@ package storage
 import (
 	"encoding/base64"
 
+	"gorm.io/gorm"
+
 	"github.com/google/uuid"
 
 	"github.com/osce/accredit/domain"
@@ -48,4 +50,13 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 func validID(id string) bool {
 	_, err := uuid.Parse(id)
 	return err == nil && len(id) == 36
+}
+
+// afterKey continues a keyset page after key; the first page has none
+// (and PostgreSQL would refuse ” as a uuid).
+func afterKey(q *gorm.DB, column, key string) *gorm.DB {
+	if key == "" {
+		return q
+	}
+	return q.Where(column+" > ?", key)
 }

@@ -61,7 +61,7 @@ func (s *Store) ListTokens(ctx context.Context, p domain.Page) ([]domain.Token, 
 	}
 	limit := limitOf(p)
 	var rows []tokenRow
-	if err := s.with(ctx).Where("id > ?", after).Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
+	if err := afterKey(s.with(ctx), "id", after).Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, "", err
 	}
 	rows, next := pageOf(rows, limit, func(r tokenRow) string { return r.ID })

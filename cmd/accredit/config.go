@@ -13,6 +13,7 @@ type config struct {
 	DataDir     string
 	AdminToken  string
 	SigningKey  string
+	RetiredKeys []string
 	Metrics     bool
 	LogLevel    slog.Level
 }
@@ -28,6 +29,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.SigningKey == "" {
 		c.SigningKey = filepath.Join(c.DataDir, "signing.key")
+	}
+	for _, p := range strings.Split(getenv("ACCREDIT_RETIRED_SIGNING_KEYS"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.RetiredKeys = append(c.RetiredKeys, p)
+		}
 	}
 	if v := getenv("ACCREDIT_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {

@@ -44,6 +44,7 @@ Configuration (environment):
   ACCREDIT_DATA_DIR      data directory (default ./data)
   ACCREDIT_ADMIN_TOKEN   bootstrap secretariat token, at least 24 characters
   ACCREDIT_SIGNING_KEY   Ed25519 badge-signing key file (default: generated in ACCREDIT_DATA_DIR)
+  ACCREDIT_RETIRED_SIGNING_KEYS  comma-separated older key files whose badges still verify
   ACCREDIT_METRICS       "off" disables /metrics
   ACCREDIT_LOG_LEVEL     debug, info (default), warn, error
 `

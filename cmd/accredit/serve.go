@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/osce/accredit/api"
+	"github.com/osce/accredit/badges"
 	"github.com/osce/accredit/domain"
 	"github.com/osce/accredit/storage"
 )
@@ -41,6 +43,9 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	}
 	defer store.Close()
 	svc := domain.NewService(store)
+	if svc.Codes, err = loadCodes(cfg, log); err != nil {
+		return err
+	}
 	if cfg.AdminToken != "" {
 		if err := svc.EnsureToken(ctx, "bootstrap (ACCREDIT_ADMIN_TOKEN)", cfg.AdminToken); err != nil {
 			return fmt.Errorf("bootstrap token: %w", err)
@@ -101,4 +106,26 @@ func migrate(ctx context.Context, cfg config, args []string, out io.Writer) erro
 	}
 	fmt.Fprintf(out, "applied %d migration(s) on %s\n", len(applied), store.Dialect())
 	return nil
+}
+
+// loadCodes reads (or on first start creates) the badge-signing key, and
+// the retired keys whose badges must still verify after a rotation.
+func loadCodes(cfg config, log *slog.Logger) (*badges.Codec, error) {
+	priv, created, err := badges.LoadOrCreateKey(cfg.SigningKey)
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	if created {
+		log.Info("generated badge-signing key", "path", cfg.SigningKey)
+	}
+	signer := badges.NewSigner(priv)
+	pubs := []ed25519.PublicKey{signer.Public()}
+	for _, path := range cfg.RetiredKeys {
+		old, err := badges.LoadKey(path)
+		if err != nil {
+			return nil, fmt.Errorf("retired signing key %s: %w", path, err)
+		}
+		pubs = append(pubs, old.Public().(ed25519.PublicKey))
+	}
+	return badges.NewCodec(signer, badges.NewKeyring(pubs...)), nil
 }

@@ -1,0 +1,182 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Scan results and the reasons of a rejection, in the order they are
+// checked (SPEC §5 Scans).
+const (
+	ScanAccepted = "accepted"
+	ScanRejected = "rejected"
+
+	ReasonInvalidCode      = "invalid_code"
+	ReasonWrongEvent       = "wrong_event"
+	ReasonRevoked          = "revoked"
+	ReasonOutsideValidity  = "outside_validity"
+	ReasonCheckpointDenied = "checkpoint_denied"
+	ReasonAlreadyInside    = "already_inside"
+
+	DirectionIn  = "in"
+	DirectionOut = "out"
+)
+
+// ScanReasons lists every rejection reason, for metrics.
+var ScanReasons = []string{ReasonInvalidCode, ReasonWrongEvent, ReasonRevoked, ReasonOutsideValidity,
+	ReasonCheckpointDenied, ReasonAlreadyInside}
+
+// CodeClaim is what a verified badge code says: which badge, which serial,
+// and an opaque tag of the event it was issued for.
+type CodeClaim struct {
+	BadgeID  string
+	Serial   int
+	EventTag string
+}
+
+// PublicKey is a badge-signing key as published to offline scanners.
+type PublicKey struct {
+	KID       string `json:"kid"`
+	Algorithm string `json:"algorithm"`
+	PublicKey string `json:"public_key"`
+}
+
+// Codes signs and verifies the codes that badges' QR symbols carry.
+// Package badges implements it with Ed25519.
+type Codes interface {
+	Sign(event, badgeID string, serial int) (string, error)
+	// Verify checks a code offline; any fault is an error.
+	Verify(code string) (CodeClaim, error)
+	EventTag(event string) string
+	Keys() []PublicKey
+}
+
+// ScanRequest is one scan as a device sends it.
+type ScanRequest struct {
+	ScanID       string
+	Code         string
+	Checkpoint   string
+	Direction    string
+	ScannedAt    *time.Time
+	Device       string
+	DeviceResult string // batch replays: what the offline device decided
+}
+
+// ScanBadge is a badge with what the door needs to know about its holder.
+type ScanBadge struct {
+	Badge
+	DisplayName string
+	Delegation  string
+	HasPhoto    bool
+	Inside      bool
+}
+
+// Delegate is what a security officer sees of a scanned badge: nothing
+// beyond name, delegation, category and photo.
+type Delegate struct {
+	DisplayName string  `json:"display_name"`
+	Delegation  string  `json:"delegation"`
+	Category    string  `json:"category"`
+	PhotoURL    *string `json:"photo_url"`
+}
+
+// ScanBadgeRef is the badge part of a scan result.
+type ScanBadgeRef struct {
+	ID       string `json:"id"`
+	Serial   int    `json:"serial"`
+	Category string `json:"category"`
+}
+
+// ScanResult is the answer to a scan, stored with it so that a replay of
+// the same scan_id answers exactly the first result.
+type ScanResult struct {
+	ScanID    string        `json:"scan_id"`
+	Result    string        `json:"result"`
+	Reason    *string       `json:"reason"`
+	Badge     *ScanBadgeRef `json:"badge"`
+	Delegate  *Delegate     `json:"delegate"`
+	Repeat    bool          `json:"repeat"`
+	ScannedAt time.Time     `json:"scanned_at"`
+	Conflict  *bool         `json:"conflict,omitempty"`
+}
+
+// ScanRecord is a scan as recorded.
+type ScanRecord struct {
+	Seq          int64
+	ScanID       string
+	Event        string
+	BadgeID      string
+	NominationID string
+	Serial       int
+	Checkpoint   string
+	Direction    string
+	Result       string
+	Reason       string
+	Repeat       bool
+	Conflict     bool
+	DeviceResult string
+	Device       string
+	ScannedAt    time.Time
+	ReceivedAt   time.Time
+	Response     ScanResult
+}
+
+// ScanFilter narrows the scan log.
+type ScanFilter struct {
+	Event      string
+	Badge      string
+	Checkpoint string
+	Result     string
+	Page       Page
+}
+
+// Presence is one person inside now.
+type Presence struct {
+	NominationID string    `json:"nomination_id"`
+	BadgeID      string    `json:"badge_id"`
+	DisplayName  string    `json:"display_name"`
+	Delegation   string    `json:"delegation"`
+	Category     string    `json:"category"`
+	Since        time.Time `json:"since"`
+	Checkpoint   string    `json:"checkpoint"`
+}
+
+// Attendance is one delegate's day: first accepted entry, last exit.
+type Attendance struct {
+	NominationID string     `json:"nomination_id"`
+	DisplayName  string     `json:"display_name"`
+	Delegation   string     `json:"delegation"`
+	Category     string     `json:"category"`
+	FirstIn      *time.Time `json:"first_in"`
+	LastOut      *time.Time `json:"last_out"`
+}
+
+// BadgeFilter narrows badge lists.
+type BadgeFilter struct {
+	Event      string
+	Delegation string
+	IDs        []string
+	ActiveOnly bool
+	Page       Page
+}
+
+// BadgeView is a badge with its holder, for listing and printing.
+type BadgeView struct {
+	Badge
+	Nomination Nomination
+}
+
+// ScanStore keeps scans and the presence state of badges.
+type ScanStore interface {
+	ScanBadge(ctx context.Context, badgeID string) (*ScanBadge, error)
+	ScanByID(ctx context.Context, scanID string) (*ScanRecord, error)
+	// InsertScan records a scan unless its scan_id is known; false then.
+	InsertScan(ctx context.Context, r *ScanRecord) (bool, error)
+	// Enter marks a badge inside. With exclusive set it succeeds only if
+	// the badge was not inside (anti-passback), atomically.
+	Enter(ctx context.Context, badgeID, checkpoint string, at time.Time, exclusive bool) (bool, error)
+	Leave(ctx context.Context, badgeID, checkpoint string, at time.Time) error
+	ListScans(ctx context.Context, f ScanFilter) ([]ScanRecord, string, error)
+	Presence(ctx context.Context, event string) ([]Presence, error)
+	Attendance(ctx context.Context, event string, from, until time.Time) ([]Attendance, error)
+}

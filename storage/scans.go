@@ -1,0 +1,247 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/osce/accredit/domain"
+)
+
+type scanRow struct {
+	Seq          int64 `gorm:"primaryKey;autoIncrement"`
+	ScanID       string
+	EventCode    string
+	BadgeID      *string
+	NominationID *string
+	Serial       *int
+	Checkpoint   string
+	Direction    string
+	Result       string
+	Reason       string
+	Repeat       bool
+	Conflict     bool
+	DeviceResult string
+	Device       string
+	ScannedAt    time.Time
+	ReceivedAt   time.Time
+	Response     string
+}
+
+func (scanRow) TableName() string { return "scans" }
+
+func (r *scanRow) domain() domain.ScanRecord {
+	rec := domain.ScanRecord{Seq: r.Seq, ScanID: r.ScanID, Event: r.EventCode, BadgeID: deref(r.BadgeID),
+		NominationID: deref(r.NominationID), Checkpoint: r.Checkpoint, Direction: r.Direction, Result: r.Result,
+		Reason: r.Reason, Repeat: r.Repeat, Conflict: r.Conflict, DeviceResult: r.DeviceResult, Device: r.Device,
+		ScannedAt: r.ScannedAt.UTC(), ReceivedAt: r.ReceivedAt.UTC()}
+	if r.Serial != nil {
+		rec.Serial = *r.Serial
+	}
+	_ = json.Unmarshal([]byte(r.Response), &rec.Response) // written by InsertScan
+	return rec
+}
+
+func (s *Store) ScanBadge(ctx context.Context, badgeID string) (*domain.ScanBadge, error) {
+	if !validID(badgeID) {
+		return nil, domain.NotFound("badge")
+	}
+	var rows []struct {
+		ID             string
+		NominationID   string
+		EventCode      string
+		Serial         int
+		Status         string
+		Category       string
+		ValidFrom      time.Time
+		ValidUntil     time.Time
+		Inside         bool
+		Honorific      string
+		GivenName      string
+		FamilyName     string
+		DelegationCode string
+		HasPhoto       bool
+	}
+	err := s.with(ctx).Table("badges b").
+		Select(`b.id, b.nomination_id, b.event_code, b.serial, b.status, b.category, b.valid_from, b.valid_until, b.inside,
+			n.honorific, n.given_name, n.family_name, n.delegation_code, n.has_photo`).
+		Joins("JOIN nominations n ON n.id = b.nomination_id").Where("b.id = ?", badgeID).Limit(1).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, domain.NotFound("badge")
+	}
+	r := rows[0]
+	p := domain.Person{Honorific: r.Honorific, GivenName: r.GivenName, FamilyName: r.FamilyName}
+	return &domain.ScanBadge{Badge: domain.Badge{ID: r.ID, NominationID: r.NominationID, Event: r.EventCode, Serial: r.Serial,
+		Status: r.Status, Category: r.Category, ValidFrom: r.ValidFrom.UTC(), ValidUntil: r.ValidUntil.UTC()},
+		DisplayName: p.DisplayName(), Delegation: r.DelegationCode, HasPhoto: r.HasPhoto, Inside: r.Inside}, nil
+}
+
+func (s *Store) ScanByID(ctx context.Context, scanID string) (*domain.ScanRecord, error) {
+	if !validID(scanID) {
+		return nil, domain.NotFound("scan")
+	}
+	var row scanRow
+	if err := s.with(ctx).Where("scan_id = ?", scanID).Take(&row).Error; err != nil {
+		return nil, translate(err)
+	}
+	rec := row.domain()
+	return &rec, nil
+}
+
+func (s *Store) InsertScan(ctx context.Context, r *domain.ScanRecord) (bool, error) {
+	resp, err := json.Marshal(r.Response)
+	if err != nil {
+		return false, err
+	}
+	var serial *int
+	if r.BadgeID != "" {
+		serial = &r.Serial
+	}
+	res := s.with(ctx).Exec(`INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint,
+		direction, result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id) DO NOTHING`,
+		r.ScanID, r.Event, nilIfEmpty(r.BadgeID), nilIfEmpty(r.NominationID), serial, r.Checkpoint, r.Direction,
+		r.Result, r.Reason, r.Repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, string(resp))
+	return res.RowsAffected == 1, translate(res.Error)
+}
+
+func (s *Store) Enter(ctx context.Context, badgeID, checkpoint string, at time.Time, exclusive bool) (bool, error) {
+	q := `UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ? WHERE id = ?`
+	if exclusive {
+		q += ` AND inside = ?`
+	}
+	res := s.with(ctx).Exec(q, true, checkpoint, at, badgeID, false)
+	return res.RowsAffected == 1, res.Error
+}
+
+func (s *Store) Leave(ctx context.Context, badgeID, checkpoint string, at time.Time) error {
+	return s.with(ctx).Exec(`UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ? WHERE id = ?`,
+		false, checkpoint, at, badgeID).Error
+}
+
+func (s *Store) ListScans(ctx context.Context, f domain.ScanFilter) ([]domain.ScanRecord, string, error) {
+	after, err := decodeCursor(f.Page.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := limitOf(f.Page)
+	q := s.with(ctx).Where("event_code = ?", f.Event).Order("seq").Limit(limit + 1)
+	if after != "" {
+		seq, err := strconv.ParseInt(after, 10, 64)
+		if err != nil {
+			return nil, "", domain.Invalid(domain.FieldError{Field: "cursor", Code: "invalid", Message: "is not a cursor this server issued"})
+		}
+		q = q.Where("seq > ?", seq)
+	}
+	if f.Badge != "" {
+		if !validID(f.Badge) {
+			return nil, "", nil
+		}
+		q = q.Where("badge_id = ?", f.Badge)
+	}
+	if f.Checkpoint != "" {
+		q = q.Where("checkpoint = ?", f.Checkpoint)
+	}
+	if f.Result != "" {
+		q = q.Where("result = ?", f.Result)
+	}
+	var rows []scanRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	rows, next := pageOf(rows, limit, func(r scanRow) string { return strconv.FormatInt(r.Seq, 10) })
+	out := make([]domain.ScanRecord, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, next, nil
+}
+
+// holderColumns are the nomination columns that name a badge holder.
+const holderColumns = `n.id AS nomination_id, n.honorific, n.given_name, n.family_name, n.delegation_code, n.category`
+
+type holderRow struct {
+	NominationID   string
+	Honorific      string
+	GivenName      string
+	FamilyName     string
+	DelegationCode string
+	Category       string
+}
+
+func (h holderRow) displayName() string {
+	p := domain.Person{Honorific: h.Honorific, GivenName: h.GivenName, FamilyName: h.FamilyName}
+	return p.DisplayName()
+}
+
+func (s *Store) Presence(ctx context.Context, event string) ([]domain.Presence, error) {
+	var rows []struct {
+		holderRow
+		BadgeID        string
+		LastScanAt     time.Time
+		LastCheckpoint string
+	}
+	err := s.with(ctx).Table("badges b").Select(holderColumns+`, b.id AS badge_id, b.last_scan_at, b.last_checkpoint`).
+		Joins("JOIN nominations n ON n.id = b.nomination_id").
+		Where("b.event_code = ? AND b.inside = ?", event, true).
+		Order("n.delegation_code, n.family_name, n.given_name").Find(&rows).Error
+	out := make([]domain.Presence, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Presence{NominationID: r.NominationID, BadgeID: r.BadgeID, DisplayName: r.displayName(),
+			Delegation: r.DelegationCode, Category: r.Category, Since: r.LastScanAt.UTC(), Checkpoint: r.LastCheckpoint}
+	}
+	return out, err
+}
+
+func (s *Store) Attendance(ctx context.Context, event string, from, until time.Time) ([]domain.Attendance, error) {
+	var rows []struct {
+		holderRow
+		Direction string
+		First     string
+		Last      string
+	}
+	// MIN/MAX over the timestamp column come back as text on SQLite; both
+	// dialects' text sorts in time order, and parseDBTime reads either.
+	err := s.with(ctx).Table("scans s").
+		Select(holderColumns+`, s.direction, MIN(s.scanned_at) AS first, MAX(s.scanned_at) AS last`).
+		Joins("JOIN nominations n ON n.id = s.nomination_id").
+		Where("s.event_code = ? AND s.result = ? AND s.scanned_at >= ? AND s.scanned_at < ?", event, domain.ScanAccepted, from, until).
+		Group("n.id, n.honorific, n.given_name, n.family_name, n.delegation_code, n.category, s.direction").
+		Order("n.delegation_code, n.family_name, n.given_name, n.id").Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Attendance
+	index := map[string]int{}
+	for _, r := range rows {
+		i, ok := index[r.NominationID]
+		if !ok {
+			i = len(out)
+			index[r.NominationID] = i
+			out = append(out, domain.Attendance{NominationID: r.NominationID, DisplayName: r.displayName(),
+				Delegation: r.DelegationCode, Category: r.Category})
+		}
+		if r.Direction == domain.DirectionIn {
+			out[i].FirstIn = parseDBTime(r.First)
+		} else {
+			out[i].LastOut = parseDBTime(r.Last)
+		}
+	}
+	return out, nil
+}
+
+// parseDBTime reads an aggregated timestamp in either dialect's text form.
+func parseDBTime(s string) *time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999-07",
+		"2006-01-02 15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			t = t.UTC()
+			return &t
+		}
+	}
+	return nil
+}
