@@ -1,0 +1,74 @@
+package domain
+
+// Groups of the List of Participants, in print order (SPEC §7).
+var ReportGroups = []struct{ Kind, Title string }{
+	{"participating_state", "Participating States"},
+	{"partner", "Partners for Co-operation"},
+	{"international_organization", "International Organizations"},
+	{"osce", "OSCE"},
+	{"other", "Other participants"},
+}
+
+// ReportGroup maps a delegation kind to its List of Participants group.
+func ReportGroup(kind string) string {
+	switch kind {
+	case "participating_state", "partner", "international_organization", "osce":
+		return kind
+	}
+	return "other"
+}
+
+// ParticipantList is the List of Participants published after a meeting.
+// It holds no personal data beyond name, function and organization.
+type ParticipantList struct {
+	Event  string             `json:"event"`
+	Groups []ParticipantGroup `json:"groups"`
+}
+
+// ParticipantGroup is one group of delegations (States, Partners, …).
+type ParticipantGroup struct {
+	Kind        string                  `json:"kind"`
+	Title       string                  `json:"title"`
+	Delegations []ParticipantDelegation `json:"delegations"`
+}
+
+// ParticipantDelegation is one delegation's participants, head first.
+type ParticipantDelegation struct {
+	Code         string        `json:"code"`
+	Name         string        `json:"name"`
+	Participants []Participant `json:"participants"`
+}
+
+// Participant is one line of the list.
+type Participant struct {
+	Honorific    string `json:"honorific"`
+	GivenName    string `json:"given_name"`
+	FamilyName   string `json:"family_name"`
+	Function     string `json:"function"`
+	Organization string `json:"organization"`
+	Category     string `json:"category"`
+}
+
+// Summary is the secretariat's overview of an event (SPEC §7): by_status
+// counts every nomination, the other counts approved ones only.
+type Summary struct {
+	ByStatus        map[string]int `json:"by_status"`
+	ByMode          map[string]int `json:"by_mode"`
+	ByKind          map[string]int `json:"by_kind"`
+	ByCategory      map[string]int `json:"by_category"`
+	ByGender        map[string]int `json:"by_gender"`
+	WomenShare      WomenShare     `json:"women_share"`
+	AttendanceByDay []DayCount     `json:"attendance_by_day"`
+}
+
+// WomenShare is the fraction (0–1) of women, nil when there is nobody.
+type WomenShare struct {
+	Approved          *float64 `json:"approved"`
+	HeadsOfDelegation *float64 `json:"heads_of_delegation"`
+}
+
+// DayCount is how many delegates entered on a day.
+type DayCount struct {
+	Day     string `json:"day"`
+	Present int    `json:"present"`
+}
