@@ -142,3 +142,5 @@ func shrink(img image.Image, long int) image.Image {
 func multipartReader(r io.Reader, boundary string) *multipart.Reader {
 	return multipart.NewReader(r, boundary)
 }
+
+func limitReader(r io.Reader, n int64) io.Reader { return io.LimitReader(r, n) }

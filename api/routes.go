@@ -49,6 +49,7 @@ func (s *Server) routes() *gin.Engine {
 	ev.GET("/checkpoints", anyone, s.listCheckpoints)
 
 	ev.POST("/nominations", nominators, s.submitNomination)
+	s.reportRoutes(ev)
 	ev.GET("/nominations", nominators, s.listNominations)
 	nom := ev.Group("/nominations/:id")
 	nom.GET("", nominators, s.getNomination)

@@ -28,6 +28,7 @@ type Tx interface {
 	AuditStore
 	IdempotencyStore
 	ScanStore
+	ReportStore
 }
 
 // TokenStore keeps API tokens by the hash of their secret.

@@ -2,10 +2,63 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"time"
+
+	"github.com/osce/accredit/domain"
 )
 
+// purge erases the personal data of one event (SPEC §8).
 func purge(ctx context.Context, cfg config, args []string, out io.Writer) error {
-	return fmt.Errorf("purge is not available yet")
+	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
+	fs.SetOutput(out)
+	event := fs.String("event", "", "event code")
+	force := fs.Bool("force", false, "purge even though the event has not ended")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *event == "" {
+		return fmt.Errorf("usage: accredit purge --event CODE [--force]")
+	}
+	store, err := openStore(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	n, err := domain.NewService(store).Purge(domain.WithActor(ctx, cli), *event, *force)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "purged personal data of %d nomination(s) of %s\n", n, *event)
+	return nil
+}
+
+// purgeDue runs the purges that events asked for with purge_after_days,
+// at start and then hourly, until ctx ends.
+func purgeDue(ctx context.Context, svc *domain.Service, log *slog.Logger) {
+	ctx = domain.WithActor(ctx, domain.System)
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		due, err := svc.DuePurges(ctx)
+		if err != nil {
+			log.Error("list due purges", "err", err)
+		}
+		for _, code := range due {
+			n, err := svc.Purge(ctx, code, false)
+			if err != nil {
+				log.Error("scheduled purge", "event", code, "err", err)
+				continue
+			}
+			log.Info("scheduled purge", "event", code, "nominations", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -66,6 +66,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	log.Info("listening", "addr", ln.Addr().String(), "dialect", store.Dialect(), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go purgeDue(ctx, svc, log)
 	select {
 	case err := <-errc:
 		return err

@@ -1,0 +1,98 @@
+//go:build withreports
+
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/reports"
+	"github.com/osce/accredit/sheets"
+)
+
+const (
+	mimeCSV  = "text/csv; charset=utf-8"
+	mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+func (s *Server) summary(c *gin.Context) {
+	sum, err := s.svc.Summary(c.Request.Context(), eventOf(c))
+	if err != nil {
+		problem(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sum)
+}
+
+// participants is the List of Participants in JSON, CSV, XLSX or PDF.
+func (s *Server) participants(c *gin.Context) {
+	ev := eventOf(c)
+	attended, err := boolQuery(c, "attended_only")
+	if err != nil {
+		problem(c, err)
+		return
+	}
+	format := c.DefaultQuery("format", "json")
+	if format != "json" && format != "csv" && format != "xlsx" && format != "pdf" {
+		problem(c, domain.Invalid(domain.FieldError{Field: "format", Code: "oneof", Message: "must be one of: json, csv, xlsx, pdf"}))
+		return
+	}
+	list, err := s.svc.ParticipantList(c.Request.Context(), ev, attended)
+	if err != nil {
+		problem(c, err)
+		return
+	}
+	name := "list-of-participants-" + ev.Code
+	var buf bytes.Buffer
+	switch format {
+	case "json":
+		c.JSON(http.StatusOK, list)
+		return
+	case "pdf":
+		err = reports.ParticipantsPDF(&buf, reports.Heading{Title: ev.Title, Venue: ev.Venue, Dates: formatDates(ev.StartsOn, ev.EndsOn)}, *list)
+		s.attachment(c, &buf, err, "application/pdf", name+".pdf")
+	default:
+		header, rows := reports.ParticipantsRows(*list)
+		s.table(c, format, name, "Participants", header, rows)
+	}
+}
+
+// table answers a header and rows as a CSV or XLSX download.
+func (s *Server) table(c *gin.Context, format, name, sheet string, header []string, rows [][]string) {
+	var buf bytes.Buffer
+	if format == "xlsx" {
+		err := sheets.WriteXLSX(&buf, sheet, header, rows)
+		s.attachment(c, &buf, err, mimeXLSX, name+".xlsx")
+		return
+	}
+	err := sheets.WriteCSV(&buf, header, rows)
+	s.attachment(c, &buf, err, mimeCSV, name+".csv")
+}
+
+// attachment sends a rendered file; rendering completes before the first
+// byte so that a failure can still be a problem+json.
+func (s *Server) attachment(c *gin.Context, buf *bytes.Buffer, err error, mime, filename string) {
+	if err != nil {
+		problem(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
+	c.Data(http.StatusOK, mime, buf.Bytes())
+}
+
+func boolQuery(c *gin.Context, key string) (bool, error) {
+	v := c.Query(key)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, domain.Invalid(domain.FieldError{Field: key, Code: "bool", Message: "must be true or false"})
+	}
+	return b, nil
+}

@@ -1,0 +1,16 @@
+//go:build withreports
+
+package api
+
+import "github.com/gin-gonic/gin"
+
+// reportRoutes are SPEC §7: imports, templates, exports and reports.
+func (s *Server) reportRoutes(ev *gin.RouterGroup) {
+	ev.POST("/nominations/import", nominators, s.importNominations)
+	ev.GET("/nominations/template.csv", nominators, s.templateCSV)
+	ev.GET("/nominations/template.xlsx", nominators, s.templateXLSX)
+	ev.GET("/nominations/export.csv", secretariat, func(c *gin.Context) { s.exportNominations(c, "csv") })
+	ev.GET("/nominations/export.xlsx", secretariat, func(c *gin.Context) { s.exportNominations(c, "xlsx") })
+	ev.GET("/reports/summary", secretariat, s.summary)
+	ev.GET("/reports/participants", secretariat, s.participants)
+}

@@ -1,0 +1,108 @@
+package domain
+
+import (
+	"context"
+	"errors"
+)
+
+// MaxImportRows is the most rows one import may carry (SPEC §7).
+const MaxImportRows = 5000
+
+// ImportRow is one spreadsheet row turned into a nomination.
+type ImportRow struct {
+	Line       int
+	Nomination Nomination
+}
+
+var errDryRun = errors.New("dry run")
+
+// Import submits many nominations at once, all or nothing: the rows are
+// judged in file order as if submitted one by one (quotas, duplicates, the
+// waitlist), in one transaction. Any bad row refuses the whole file with
+// every row's problems; dryRun judges and saves nothing.
+func (s *Service) Import(ctx context.Context, event string, rows []ImportRow, dryRun bool) ([]Nomination, error) {
+	if len(rows) > MaxImportRows {
+		return nil, Invalid(FieldError{Row: 0, Field: "file", Code: "too_many_rows", Message: "at most 5000 rows per import"})
+	}
+	var created []Nomination
+	err := s.Store.InTx(ctx, func(tx Tx) error {
+		created = created[:0]
+		type deleg struct {
+			ev  *Event
+			d   *Delegation
+			err error
+		}
+		cache := map[string]deleg{}
+		var fe []FieldError
+		rowErr := func(line int, err error, field string) error {
+			var de *Error
+			if !errors.As(err, &de) {
+				return err
+			}
+			if len(de.Fields) > 0 {
+				for _, f := range de.Fields {
+					f.Row = line
+					fe = append(fe, f)
+				}
+				return nil
+			}
+			fe = append(fe, FieldError{Row: line, Field: field, Code: de.Code, Message: de.Message})
+			return nil
+		}
+		for _, r := range rows {
+			n := r.Nomination
+			n.Normalize()
+			c, ok := cache[n.Delegation]
+			if !ok {
+				c.ev, c.d, c.err = s.nominationContext(ctx, tx, event, n.Delegation)
+				cache[n.Delegation] = c
+			}
+			if c.err != nil {
+				if err := rowErr(r.Line, c.err, "delegation"); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := s.checkFields(ctx, tx, c.ev, &n.Fields); err != nil {
+				if err := rowErr(r.Line, err, "mode"); err != nil {
+					return err
+				}
+				continue
+			}
+			n.Event, n.Status = c.ev.Code, StatusSubmitted
+			if err := s.takeSeat(ctx, tx, c.ev, c.d, n.Mode); err != nil {
+				if !c.ev.Waitlist || !IsCode(err, CodeQuotaExceeded) {
+					if err := rowErr(r.Line, err, "mode"); err != nil {
+						return err
+					}
+					continue
+				}
+				n.Status = StatusWaitlisted
+			}
+			if err := tx.InsertNomination(ctx, &n); err != nil {
+				// A unique violation ends the transaction on PostgreSQL:
+				// report this row and stop judging.
+				if err := rowErr(r.Line, err, "email"); err != nil {
+					return err
+				}
+				break
+			}
+			if err := s.audit(ctx, tx, "nomination.submit", "nomination", n.ID, c.ev.Code,
+				map[string]any{"delegation": n.Delegation, "status": n.Status, "import": true, "row": r.Line}); err != nil {
+				return err
+			}
+			created = append(created, n)
+		}
+		if len(fe) > 0 {
+			return Invalid(fe...)
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return created, nil
+	}
+	return created, err
+}
