@@ -54,7 +54,7 @@ func (s *Store) EntryTimes(ctx context.Context, event string) ([]domain.Entry, e
 
 func (s *Store) Participants(ctx context.Context, event string, attendedOnly bool) ([]domain.ParticipantRow, error) {
 	var rows []struct {
-		Code, Name, Kind, GroupName                                         string
+		Code, Name, Kind, GroupName                                        string
 		Honorific, GivenName, FamilyName, Function, Organization, Category string
 	}
 	q := s.with(ctx).Table("nominations n").
