@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -55,8 +56,8 @@ func decodeStrict(b []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return malformed(err)
 	}
-	if dec.More() {
-		return domain.Errorf(domain.CodeMalformedBody, "the body holds more than one JSON value")
+	if rest := bytes.TrimSpace(b[dec.InputOffset():]); len(rest) > 0 {
+		return domain.Errorf(domain.CodeMalformedBody, "unexpected data after the JSON value")
 	}
 	return nil
 }
@@ -110,8 +111,15 @@ func bindOptionalJSON(c *gin.Context, v any) error {
 	return check(v)
 }
 
+// cleaner is an input that trims and normalises its text before it is
+// validated, so that "   " is as missing as "".
+type cleaner interface{ clean() }
+
 // check runs the struct's validate tags and reports every failing field.
 func check(v any) error {
+	if c, ok := v.(cleaner); ok {
+		c.clean()
+	}
 	err := validate.Struct(v)
 	var ves validator.ValidationErrors
 	if !errors.As(err, &ves) {
@@ -124,13 +132,16 @@ func check(v any) error {
 	return domain.Invalid(fe...)
 }
 
-// fieldPath drops the Go type name that validator puts first.
+// fieldPath drops the Go type name that validator puts first and writes
+// map keys as path segments: quotas.partner.in_person, sessions[0].
 func fieldPath(ns string) string {
 	if _, rest, ok := strings.Cut(ns, "."); ok {
-		return rest
+		ns = rest
 	}
-	return ns
+	return mapKey.ReplaceAllString(ns, ".$1")
 }
+
+var mapKey = regexp.MustCompile(`\[([^\]0-9][^\]]*)\]`)
 
 func message(e validator.FieldError) string {
 	switch e.Tag() {

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/osce/accredit/domain"
@@ -29,6 +31,14 @@ func mapList[A, B any](in []A, f func(*A) B) []B {
 		out[i] = f(&in[i])
 	}
 	return out
+}
+
+func clone[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 func strOrNil(s string) *string {
@@ -153,13 +163,15 @@ type eventIn struct {
 }
 
 func eventInFrom(e *domain.Event) eventIn {
+	// Copies, not the event's own pointers: a PATCH decodes into these
+	// values, and the event as it was must stay intact for comparison.
 	in := eventIn{Code: e.Code, Title: e.Title, Venue: e.Venue, Timezone: e.Timezone, StartsOn: e.StartsOn, EndsOn: e.EndsOn,
-		Format: e.Format, RegistrationOpensAt: e.RegistrationOpensAt, RegistrationClosesAt: e.RegistrationClosesAt,
-		Capacity: &limitsIn{InPerson: e.Capacity.InPerson, Online: e.Capacity.Online}, Quotas: map[string]limitsIn{},
-		InvitedKinds: e.InvitedKinds, AntiPassback: e.AntiPassback, Waitlist: e.Waitlist, Status: e.Status,
-		BadgesValidFrom: e.BadgesValidFrom, BadgesValidUntil: e.BadgesValidUntil, PurgeAfterDays: e.PurgeAfterDays}
+		Format: e.Format, RegistrationOpensAt: clone(e.RegistrationOpensAt), RegistrationClosesAt: clone(e.RegistrationClosesAt),
+		Capacity: &limitsIn{InPerson: clone(e.Capacity.InPerson), Online: clone(e.Capacity.Online)}, Quotas: map[string]limitsIn{},
+		InvitedKinds: slices.Clone(e.InvitedKinds), AntiPassback: e.AntiPassback, Waitlist: e.Waitlist, Status: e.Status,
+		BadgesValidFrom: clone(e.BadgesValidFrom), BadgesValidUntil: clone(e.BadgesValidUntil), PurgeAfterDays: clone(e.PurgeAfterDays)}
 	for k, v := range e.Quotas {
-		in.Quotas[k] = limitsIn{InPerson: v.InPerson, Online: v.Online}
+		in.Quotas[k] = limitsIn{InPerson: clone(v.InPerson), Online: clone(v.Online)}
 	}
 	return in
 }
@@ -236,4 +248,23 @@ type auditJSON struct {
 func auditOut(e *domain.AuditEntry) auditJSON {
 	return auditJSON{ID: e.ID, At: e.At, Actor: map[string]any{"token_id": strOrNil(e.ActorID), "name": e.ActorName, "role": e.ActorRole},
 		Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, Event: strOrNil(e.Event), RequestID: e.RequestID, Details: e.Details}
+}
+
+func (in *tokenIn) clean() { in.Name = domain.CleanText(in.Name) }
+
+func (in *delegationIn) clean() {
+	in.Code, in.Name, in.Group = strings.TrimSpace(in.Code), domain.CleanText(in.Name), domain.CleanText(in.Group)
+}
+
+func (in *eventIn) clean() {
+	in.Code, in.Title, in.Venue = strings.TrimSpace(in.Code), domain.CleanText(in.Title), domain.CleanText(in.Venue)
+	in.Timezone = strings.TrimSpace(in.Timezone)
+}
+
+func (in *sessionIn) clean() {
+	in.Title, in.Room = domain.CleanText(in.Title), domain.CleanText(in.Room)
+}
+
+func (in *checkpointIn) clean() {
+	in.Code, in.Name = strings.TrimSpace(in.Code), domain.CleanText(in.Name)
 }

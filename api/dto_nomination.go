@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"time"
 
 	"github.com/osce/accredit/domain"
@@ -59,6 +60,7 @@ func nominationInFrom(delegation string, f *domain.Fields) nominationIn {
 	if d := f.Document; d != nil {
 		in.Document = &documentIn{Type: d.Type, Number: d.Number, ExpiresOn: d.ExpiresOn}
 	}
+	in.Sessions = slices.Clone(f.Sessions)
 	return in
 }
 
@@ -127,3 +129,7 @@ type requiredReasonIn struct {
 }
 
 type emptyIn struct{}
+
+func (in *reasonIn) clean() { in.Reason = domain.CleanText(in.Reason) }
+
+func (in *requiredReasonIn) clean() { in.Reason = domain.CleanText(in.Reason) }

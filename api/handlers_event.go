@@ -110,8 +110,12 @@ func (s *Server) setQuota(c *gin.Context) {
 			fe = append(fe, domain.FieldError{Field: f.name, Code: "required", Message: "is required (a number, or null for unlimited)"})
 			continue
 		}
-		if err := json.Unmarshal(f.raw, f.dst); err != nil || (*f.dst != nil && **f.dst < 0) {
-			fe = append(fe, domain.FieldError{Field: f.name, Code: "min", Message: "must be a whole number of at least 0, or null"})
+		if err := json.Unmarshal(f.raw, f.dst); err != nil {
+			problem(c, domain.Errorf(domain.CodeMalformedBody, "%s must be a whole number or null", f.name))
+			return
+		}
+		if *f.dst != nil && **f.dst < 0 {
+			fe = append(fe, domain.FieldError{Field: f.name, Code: "min", Message: "must be at least 0, or null"})
 		}
 	}
 	if len(fe) > 0 {

@@ -49,6 +49,13 @@ func (s *Service) UpdateEvent(ctx context.Context, code string, apply func(*Even
 		if err := s.audit(ctx, tx, "event.update", "event", code, code, map[string]any{"status": e.Status}); err != nil {
 			return err
 		}
+		// Badges open doors within the event's window, as it is now.
+		f0, u0 := before.BadgeValidity()
+		if f1, u1 := e.BadgeValidity(); !f0.Equal(f1) || !u0.Equal(u1) {
+			if err := tx.SetBadgeValidity(ctx, code, f1, u1); err != nil {
+				return err
+			}
+		}
 		if !reflect.DeepEqual(before.Quotas, e.Quotas) || (!before.Waitlist && e.Waitlist) {
 			return s.promoteAll(ctx, tx, e)
 		}

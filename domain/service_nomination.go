@@ -118,8 +118,9 @@ func (s *Service) promote(ctx context.Context, tx Tx, ev *Event, delegation, mod
 	if err != nil {
 		return err
 	}
+	var skip []string
 	for {
-		w, err := tx.OldestWaitlisted(ctx, ev.Code, delegation, mode)
+		w, err := tx.OldestWaitlisted(ctx, ev.Code, delegation, mode, skip)
 		if err != nil || w == nil {
 			return err
 		}
@@ -129,6 +130,15 @@ func (s *Service) promote(ctx context.Context, tx Tx, ev *Event, delegation, mod
 			return err
 		}
 		err = tx.SetStatus(ctx, StatusChange{ID: w.ID, From: []Status{StatusWaitlisted}, To: StatusSubmitted, At: s.now()})
+		if IsCode(err, CodeInvalidTransition) {
+			// Withdrawn meanwhile by someone else: give the seat back and
+			// offer it to the next in line.
+			if err := tx.ReleaseSeat(ctx, ev.Code, delegation, mode); err != nil {
+				return err
+			}
+			skip = append(skip, w.ID)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -154,13 +164,14 @@ func (s *Service) promoteAll(ctx context.Context, tx Tx, ev *Event) error {
 	return nil
 }
 
-// load reads a nomination the actor may see, in a transaction.
+// load reads and locks a nomination the actor may see, in a transaction:
+// what is decided next is decided on its latest state.
 func load(ctx context.Context, tx Tx, event, id string) (*Event, *Nomination, error) {
 	ev, err := tx.Event(ctx, event)
 	if err != nil {
 		return nil, nil, err
 	}
-	n, err := tx.Nomination(ctx, event, id)
+	n, err := tx.LockNomination(ctx, event, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -323,22 +334,13 @@ func (s *Service) decide(ctx context.Context, event, id string, action Action, r
 		if err != nil {
 			return err
 		}
-		// The status moves first: a concurrent action on the same
-		// nomination fails here, before any counter is touched twice.
 		a := ActorFrom(ctx)
 		err = tx.SetStatus(ctx, StatusChange{ID: n.ID, From: []Status{n.Status}, To: to, Reason: reason,
 			DecidedBy: a.Name, At: s.now(), Decided: action == ActionApprove || action == ActionReject || action == ActionRevoke})
 		if err != nil {
 			return err
 		}
-		// Read it again now that its row is ours: an edit that committed
-		// between the first read and the status change is seen here.
-		cur, err := tx.Nomination(ctx, event, id)
-		if err != nil {
-			return err
-		}
-		cur.Status = n.Status
-		if err := effects(tx, ev, cur); err != nil {
+		if err := effects(tx, ev, n); err != nil {
 			return err
 		}
 		details := map[string]any{"from": n.Status, "to": to, "delegation": n.Delegation}
@@ -380,11 +382,6 @@ func (s *Service) Substitute(ctx context.Context, event, id string, fields Field
 		if err != nil {
 			return err
 		}
-		status := old.Status
-		if old, err = tx.Nomination(ctx, event, id); err != nil {
-			return err
-		}
-		old.Status = status
 		if old.Status == StatusApproved {
 			// Capacity and sessions were the old person's; the new one is
 			// judged afresh at approval.

@@ -107,6 +107,9 @@ type NominationFilter struct {
 type NominationStore interface {
 	InsertNomination(ctx context.Context, n *Nomination) error
 	Nomination(ctx context.Context, event, id string) (*Nomination, error)
+	// LockNomination reads a nomination and holds it until the transaction
+	// ends, so that a decision is taken on its latest state.
+	LockNomination(ctx context.Context, event, id string) (*Nomination, error)
 	ListNominations(ctx context.Context, f NominationFilter) ([]Nomination, string, error)
 	// UpdateNomination writes n's fields if its status is still n.Status;
 	// invalid_transition otherwise.
@@ -116,8 +119,8 @@ type NominationStore interface {
 	SetStatus(ctx context.Context, c StatusChange) error
 	SetReplacedBy(ctx context.Context, id, replacedBy string) error
 	// OldestWaitlisted returns the first waitlisted nomination of a
-	// delegation and mode, nil if none.
-	OldestWaitlisted(ctx context.Context, event, delegation, mode string) (*Nomination, error)
+	// delegation and mode that is not in skip, nil if none.
+	OldestWaitlisted(ctx context.Context, event, delegation, mode string, skip []string) (*Nomination, error)
 	// WaitlistedGroups lists (delegation, mode) pairs with waitlisted nominations.
 	WaitlistedGroups(ctx context.Context, event string) ([][2]string, error)
 	PutPhoto(ctx context.Context, nominationID, contentType string, data []byte) error
@@ -148,6 +151,8 @@ type BadgeStore interface {
 	// the revocation feed: a lost badge stops opening doors.
 	BumpSerial(ctx context.Context, badgeID string, at time.Time) (*Badge, error)
 	Revocations(ctx context.Context, event string, since int64, limit int) ([]Revocation, error)
+	// SetBadgeValidity moves every badge of an event to a new window.
+	SetBadgeValidity(ctx context.Context, event string, from, until time.Time) error
 }
 
 // AuditStore records changes.

@@ -176,3 +176,9 @@ func (s *Store) Revocations(ctx context.Context, event string, since int64, limi
 	}
 	return out, err
 }
+
+// SetBadgeValidity moves every badge of an event to the event's window.
+func (s *Store) SetBadgeValidity(ctx context.Context, event string, from, until time.Time) error {
+	return s.with(ctx).Model(&badgeRow{}).Where("event_code = ?", event).
+		Updates(map[string]any{"valid_from": from, "valid_until": until}).Error
+}

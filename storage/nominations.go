@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/osce/accredit/domain"
 )
@@ -37,6 +38,7 @@ type nominationRow struct {
 	Sessions          string
 	Remarks           string
 	HasPhoto          bool
+	SearchKey         string
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	DecidedAt         *time.Time
@@ -48,7 +50,7 @@ func (nominationRow) TableName() string { return "nominations" }
 // fieldColumns are the columns an edit writes.
 var fieldColumns = []string{"honorific", "given_name", "family_name", "gender", "function", "organization",
 	"nationality", "email", "email_key", "phone", "date_of_birth", "document_type", "document_number",
-	"document_expires_on", "category", "mode", "sessions", "remarks", "updated_at"}
+	"document_expires_on", "category", "mode", "sessions", "remarks", "search_key", "updated_at"}
 
 func nominationToRow(n *domain.Nomination) nominationRow {
 	r := nominationRow{ID: n.ID, EventCode: n.Event, DelegationCode: n.Delegation, Status: string(n.Status),
@@ -57,7 +59,7 @@ func nominationToRow(n *domain.Nomination) nominationRow {
 		Function: n.Function, Organization: n.Organization, Nationality: n.Nationality, Email: n.Email,
 		EmailKey: nilIfEmpty(domain.EmailKey(n.Email)), Phone: n.Phone, DateOfBirth: n.DateOfBirth,
 		Category: n.Category, Mode: n.Mode, Sessions: toJSON(orEmpty(n.Sessions)), Remarks: n.Remarks,
-		HasPhoto: n.HasPhoto, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, DecidedAt: n.DecidedAt, DecidedBy: n.DecidedBy}
+		HasPhoto: n.HasPhoto, SearchKey: domain.SearchKey(n.GivenName, n.FamilyName, n.Email), CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, DecidedAt: n.DecidedAt, DecidedBy: n.DecidedBy}
 	if d := n.Document; d != nil {
 		r.DocumentType, r.DocumentNumber, r.DocumentExpiresOn = d.Type, d.Number, d.ExpiresOn
 	}
@@ -89,11 +91,26 @@ func (s *Store) InsertNomination(ctx context.Context, n *domain.Nomination) erro
 }
 
 func (s *Store) Nomination(ctx context.Context, event, id string) (*domain.Nomination, error) {
+	return s.nomination(ctx, event, id, false)
+}
+
+// LockNomination reads a nomination and holds its row until the
+// transaction ends (FOR UPDATE on PostgreSQL; SQLite's write transactions
+// are exclusive already), so that a decision is taken on its latest state.
+func (s *Store) LockNomination(ctx context.Context, event, id string) (*domain.Nomination, error) {
+	return s.nomination(ctx, event, id, true)
+}
+
+func (s *Store) nomination(ctx context.Context, event, id string, lock bool) (*domain.Nomination, error) {
 	if !validID(id) {
 		return nil, domain.NotFound("nomination")
 	}
 	var row nominationRow
-	if err := s.with(ctx).Where("id = ? AND event_code = ?", id, event).Take(&row).Error; err != nil {
+	q := s.with(ctx)
+	if lock && s.dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Where("id = ? AND event_code = ?", id, event).Take(&row).Error; err != nil {
 		if domain.IsCode(translate(err), domain.CodeNotFound) {
 			return nil, domain.NotFound("nomination")
 		}
@@ -154,8 +171,8 @@ func (s *Store) ListNominations(ctx context.Context, f domain.NominationFilter) 
 		q = q.Where("mode = ?", f.Mode)
 	}
 	if term := strings.TrimSpace(f.Q); term != "" {
-		like := "%" + escapeLike(strings.ToLower(term)) + "%"
-		q = q.Where(`(LOWER(given_name) LIKE ? ESCAPE '\' OR LOWER(family_name) LIKE ? ESCAPE '\' OR email_key LIKE ? ESCAPE '\')`, like, like, like)
+		like := "%" + escapeLike(domain.SearchKey(term)) + "%"
+		q = q.Where(`search_key LIKE ? ESCAPE '\'`, like)
 	}
 	var rows []nominationRow
 	if err := q.Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
@@ -210,9 +227,18 @@ func (s *Store) SetReplacedBy(ctx context.Context, id, replacedBy string) error 
 	return s.with(ctx).Model(&nominationRow{}).Where("id = ?", id).Update("replaced_by", replacedBy).Error
 }
 
-func (s *Store) OldestWaitlisted(ctx context.Context, event, delegation, mode string) (*domain.Nomination, error) {
+func (s *Store) OldestWaitlisted(ctx context.Context, event, delegation, mode string, skip []string) (*domain.Nomination, error) {
 	var rows []nominationRow
-	err := s.with(ctx).Where("event_code = ? AND delegation_code = ? AND mode = ? AND status = ?",
+	q := s.with(ctx)
+	if s.dialect == Postgres {
+		// A waitlisted row another transaction holds (being withdrawn or
+		// promoted) is passed over rather than waited for.
+		q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+	}
+	if len(skip) > 0 {
+		q = q.Where("id NOT IN ?", skip)
+	}
+	err := q.Where("event_code = ? AND delegation_code = ? AND mode = ? AND status = ?",
 		event, delegation, mode, string(domain.StatusWaitlisted)).Order("created_at, id").Limit(1).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
 		return nil, err

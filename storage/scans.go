@@ -111,10 +111,12 @@ func (s *Store) InsertScan(ctx context.Context, r *domain.ScanRecord) (bool, err
 
 func (s *Store) Enter(ctx context.Context, badgeID, checkpoint string, at time.Time, exclusive bool) (bool, error) {
 	q := `UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ? WHERE id = ?`
+	args := []any{true, checkpoint, at, badgeID}
 	if exclusive {
 		q += ` AND inside = ?`
+		args = append(args, false)
 	}
-	res := s.with(ctx).Exec(q, true, checkpoint, at, badgeID, false)
+	res := s.with(ctx).Exec(q, args...)
 	return res.RowsAffected == 1, res.Error
 }
 
@@ -180,10 +182,10 @@ func (h holderRow) displayName() string {
 
 func (s *Store) Presence(ctx context.Context, event string) ([]domain.Presence, error) {
 	var rows []struct {
-		holderRow
-		BadgeID        string
-		LastScanAt     time.Time
-		LastCheckpoint string
+		NominationID, Honorific, GivenName, FamilyName, DelegationCode, Category string
+		BadgeID                                                                  string
+		LastScanAt                                                               time.Time
+		LastCheckpoint                                                           string
 	}
 	err := s.with(ctx).Table("badges b").Select(holderColumns+`, b.id AS badge_id, b.last_scan_at, b.last_checkpoint`).
 		Joins("JOIN nominations n ON n.id = b.nomination_id").
@@ -191,7 +193,8 @@ func (s *Store) Presence(ctx context.Context, event string) ([]domain.Presence, 
 		Order("n.delegation_code, n.family_name, n.given_name").Find(&rows).Error
 	out := make([]domain.Presence, len(rows))
 	for i, r := range rows {
-		out[i] = domain.Presence{NominationID: r.NominationID, BadgeID: r.BadgeID, DisplayName: r.displayName(),
+		h := holderRow{r.NominationID, r.Honorific, r.GivenName, r.FamilyName, r.DelegationCode, r.Category}
+		out[i] = domain.Presence{NominationID: r.NominationID, BadgeID: r.BadgeID, DisplayName: h.displayName(),
 			Delegation: r.DelegationCode, Category: r.Category, Since: r.LastScanAt.UTC(), Checkpoint: r.LastCheckpoint}
 	}
 	return out, err
@@ -199,10 +202,8 @@ func (s *Store) Presence(ctx context.Context, event string) ([]domain.Presence, 
 
 func (s *Store) Attendance(ctx context.Context, event string, from, until time.Time) ([]domain.Attendance, error) {
 	var rows []struct {
-		holderRow
-		Direction string
-		First     string
-		Last      string
+		NominationID, Honorific, GivenName, FamilyName, DelegationCode, Category string
+		Direction, First, Last                                                   string
 	}
 	// MIN/MAX over the timestamp column come back as text on SQLite; both
 	// dialects' text sorts in time order, and parseDBTime reads either.
@@ -222,7 +223,8 @@ func (s *Store) Attendance(ctx context.Context, event string, from, until time.T
 		if !ok {
 			i = len(out)
 			index[r.NominationID] = i
-			out = append(out, domain.Attendance{NominationID: r.NominationID, DisplayName: r.displayName(),
+			h := holderRow{r.NominationID, r.Honorific, r.GivenName, r.FamilyName, r.DelegationCode, r.Category}
+			out = append(out, domain.Attendance{NominationID: r.NominationID, DisplayName: h.displayName(),
 				Delegation: r.DelegationCode, Category: r.Category})
 		}
 		if r.Direction == domain.DirectionIn {

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+var pngMagic = []byte("\x89PNG\r\n\x1a\n")
+
+// runQR fetches the seeded badges' QR PNGs round-robin for -duration: the
+// first pass makes the server render each symbol, later passes should come
+// from its cache. Both are reported apart.
+func runQR(ctx context.Context, e *env) (*summary, error) {
+	st, err := e.needState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := len(st.Badges)
+	if n == 0 {
+		return nil, fmt.Errorf("the state of %s holds no active badge", st.Event)
+	}
+	workers := e.cfg.concurrency
+	first := make([]*recorder, workers)
+	for w := range first {
+		first[w] = newRecorder(n/workers + 1)
+	}
+	var next atomic.Int64
+	start := time.Now()
+	deadline := start.Add(e.cfg.duration)
+	later := runWorkers(workers, capHint(e.cfg.duration, workers), func(w int, rec *recorder) {
+		for ctx.Err() == nil && time.Now().Before(deadline) {
+			i := int(next.Add(1) - 1)
+			into := rec
+			if i < n {
+				into = first[w] // the first request for this badge: a render
+			}
+			r := req{method: "GET", path: "/v1/events/" + st.Event + "/badges/" + st.Badges[i%n].ID + "/qr.png"}
+			res, ok := into.do(ctx, e.c, r, 200)
+			if ok && (!strings.HasPrefix(res.ctype, "image/png") || !bytes.HasPrefix(res.body, pngMagic)) {
+				into.errors++
+				e.c.errs.note(newAPIError(r, resp{status: res.status, body: []byte("not a PNG: " + res.ctype)}, nil))
+			}
+		}
+	})
+	elapsed := time.Since(start)
+
+	s := summarize("qr", st.Event, merge(append(later, first...)...), elapsed)
+	c, w := merge(first...), merge(later...)
+	s.set("badges", n)
+	s.set("passes", round(float64(s.Requests)/float64(n), 2))
+	// "First pass" renders only if this server process has not served
+	// these badges before; later passes must come from its cache.
+	s.set("first_pass_requests", len(c.lat))
+	s.set("p50_first_pass_ms", ms(percentile(c.lat, 50)))
+	s.set("p99_first_pass_ms", ms(percentile(c.lat, 99)))
+	s.set("later_requests", len(w.lat))
+	s.set("p50_later_ms", ms(percentile(w.lat, 50)))
+	s.set("p99_later_ms", ms(percentile(w.lat, 99)))
+	return s, nil
+}

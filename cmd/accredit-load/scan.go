@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// The scan mix, as shares of all scans; the rest are valid entries and
+// exits. Every kind has one right answer, which the worker checks.
+const (
+	shareInvalid = 0.03 // garbage codes: rejected invalid_code
+	shareRevoked = 0.02 // codes of withdrawn delegates: rejected revoked
+	shareRepeat  = 0.02 // an earlier scan resent with its scan_id: the first answer again
+	shareVIP     = 0.02 // non-heads at the VIP door: rejected checkpoint_denied
+)
+
+// runScan replays the seeded codes at the checkpoints for -duration, as
+// the security desk's scanners would when the delegates arrive.
+func runScan(ctx context.Context, e *env) (*summary, error) {
+	st, err := e.needState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(st.Badges) == 0 {
+		return nil, fmt.Errorf("the state of %s holds no active badge", st.Event)
+	}
+	// The entrance uses security tokens bound to the event; so does the load.
+	token, tokenID, err := e.tempToken(ctx, "accredit-load scanners "+st.Event, "security", "", st.Event)
+	if err != nil {
+		return nil, fmt.Errorf("creating a security token: %w", err)
+	}
+	defer e.revokeTokens(tokenID)
+
+	// Who is inside already (an earlier run may have left people in), so
+	// that each badge's first scan goes the right way through anti-passback.
+	var presence struct {
+		Items []struct {
+			BadgeID string `json:"badge_id"`
+		} `json:"items"`
+	}
+	r := req{method: "GET", path: "/v1/events/" + st.Event + "/presence", token: token}
+	if err := e.c.callReq(ctx, r, &presence, 200); err != nil {
+		return nil, err
+	}
+	inside := map[string]bool{}
+	for _, p := range presence.Items {
+		inside[p.BadgeID] = true
+	}
+
+	// Each worker owns a disjoint share of the badges, so that its own
+	// in/out sequence per badge is the truth anti-passback must agree with.
+	workers := min(e.cfg.concurrency, len(st.Badges))
+	sw := make([]*scanWorker, workers)
+	for w := range workers {
+		sw[w] = &scanWorker{e: e, path: "/v1/events/" + st.Event + "/scans", token: token,
+			device: fmt.Sprintf("accredit-load-%d", w), revoked: st.Revoked,
+			rng: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w))), kinds: map[string]int{},
+			unexpected: map[string]int{}}
+	}
+	for i, b := range st.Badges {
+		w := sw[i%workers]
+		if b.Category != "head_of_delegation" {
+			w.nonHeads = append(w.nonHeads, len(w.mine))
+		}
+		w.mine = append(w.mine, b)
+		w.inside = append(w.inside, inside[b.ID])
+	}
+
+	start := time.Now()
+	deadline := start.Add(e.cfg.duration)
+	recs := runWorkers(workers, capHint(e.cfg.duration, workers), func(w int, rec *recorder) {
+		sw[w].rec = rec
+		sw[w].run(ctx, deadline)
+	})
+	elapsed := time.Since(start)
+
+	m := merge(recs...)
+	s := summarize("scan", st.Event, m, elapsed)
+	kinds, unexpected, mismatches := map[string]int{}, map[string]int{}, 0
+	for _, w := range sw {
+		addCounts(kinds, w.kinds)
+		addCounts(unexpected, w.unexpected)
+		mismatches += w.repeatMismatch
+	}
+	processed := m.byStatus["200"]
+	s.set("scans_per_s", round(float64(processed)/elapsed.Seconds(), 1))
+	s.set("processed", processed)
+	s.set("by_reason", m.byReason)
+	s.set("by_kind", kinds)
+	s.set("unexpected", unexpected)
+	s.set("repeat_mismatches", mismatches)
+	s.set("badges", len(st.Badges))
+	s.set("workers", workers)
+	for k, n := range unexpected {
+		s.fail("%d %s scans got an unexpected judgement", n, k)
+	}
+	if mismatches > 0 {
+		s.fail("%d repeated scan_ids got a different answer than the first time", mismatches)
+	}
+	return s, nil
+}
+
+type scanWorker struct {
+	e        *env
+	rec      *recorder
+	rng      *rand.Rand
+	path     string
+	token    string
+	device   string
+	mine     []badgeRef
+	inside   []bool
+	nonHeads []int // indexes into mine
+	next     int
+	revoked  []badgeRef
+	history  [32]sentScan // recent scans, for resending with the same scan_id
+	nhist    int
+
+	kinds          map[string]int
+	unexpected     map[string]int
+	repeatMismatch int
+}
+
+type sentScan struct {
+	body   []byte
+	answer scanAnswer
+}
+
+type scanAnswer struct {
+	ScanID string  `json:"scan_id"`
+	Result string  `json:"result"`
+	Reason *string `json:"reason"`
+	Badge  *struct {
+		ID     string `json:"id"`
+		Serial int    `json:"serial"`
+	} `json:"badge"`
+	Repeat    bool      `json:"repeat"`
+	ScannedAt time.Time `json:"scanned_at"`
+}
+
+func (a *scanAnswer) reason() string {
+	if a.Reason == nil {
+		return ""
+	}
+	return *a.Reason
+}
+
+// same is what "returns the first result" means for a repeated scan_id.
+func (a *scanAnswer) same(b *scanAnswer) bool {
+	return a.ScanID == b.ScanID && a.Result == b.Result && a.reason() == b.reason() && a.Repeat == b.Repeat &&
+		a.ScannedAt.Equal(b.ScannedAt) && (a.Badge == nil) == (b.Badge == nil) &&
+		(a.Badge == nil || *a.Badge == *b.Badge)
+}
+
+func (w *scanWorker) run(ctx context.Context, deadline time.Time) {
+	for ctx.Err() == nil && time.Now().Before(deadline) {
+		x := w.rng.Float64()
+		switch {
+		case x < shareInvalid:
+			w.once("invalid", garbageCode(w.rng), cpIn, "in", "rejected", "invalid_code")
+		case x < shareInvalid+shareRevoked && len(w.revoked) > 0:
+			b := w.revoked[w.rng.IntN(len(w.revoked))]
+			w.once("revoked", b.Code, cpIn, "in", "rejected", "revoked")
+		case x < shareInvalid+shareRevoked+shareRepeat && w.nhist > 0:
+			w.repeat()
+		case x < shareInvalid+shareRevoked+shareRepeat+shareVIP && len(w.nonHeads) > 0:
+			b := w.mine[w.nonHeads[w.rng.IntN(len(w.nonHeads))]]
+			w.once("vip", b.Code, cpVIP, "in", "rejected", "checkpoint_denied")
+		default:
+			w.valid()
+		}
+	}
+}
+
+// valid takes the worker's next badge through the main door: in when it
+// is outside, out when it is inside, which anti-passback must accept.
+func (w *scanWorker) valid() {
+	i := w.next % len(w.mine)
+	w.next++
+	cp, dir := cpIn, "in"
+	if w.inside[i] {
+		cp, dir = cpOut, "out"
+	}
+	a, ok := w.once("valid", w.mine[i].Code, cp, dir, "accepted", "")
+	switch {
+	case ok && a.Result == "accepted":
+		w.inside[i] = dir == "in"
+	case ok && a.reason() == "already_inside":
+		w.inside[i] = true
+	case !ok:
+		// The scan may or may not have been recorded; an exit is accepted
+		// either way, so the next scan of this badge goes out to resync.
+		w.inside[i] = true
+	}
+}
+
+// once sends one scan with a fresh scan_id and checks the judgement.
+func (w *scanWorker) once(kind, code, checkpoint, dir, wantResult, wantReason string) (scanAnswer, bool) {
+	w.kinds[kind]++
+	body, _ := json.Marshal(map[string]string{"code": code, "checkpoint": checkpoint, "direction": dir,
+		"scan_id": newUUID(), "device": w.device})
+	a, ok := w.send(body)
+	if !ok {
+		return a, false
+	}
+	if a.Result != wantResult || a.reason() != wantReason {
+		w.unexpected[kind]++
+		if w.unexpected[kind] <= 2 {
+			w.e.logf("scan: %s scan at %s (%s) got %s %s, want %s %s", kind, checkpoint, dir, a.Result, a.reason(),
+				wantResult, wantReason)
+		}
+	}
+	w.history[w.nhist%len(w.history)] = sentScan{body: body, answer: a}
+	w.nhist++
+	return a, true
+}
+
+// repeat resends an earlier scan byte for byte, as a scanner does when
+// it did not see the answer: the server must answer as the first time and
+// record nothing new (so the badge's in/out state does not change).
+func (w *scanWorker) repeat() {
+	w.kinds["repeat"]++
+	prev := w.history[w.rng.IntN(min(w.nhist, len(w.history)))]
+	a, ok := w.send(prev.body)
+	if ok && !a.same(&prev.answer) {
+		w.repeatMismatch++
+		if w.repeatMismatch <= 2 {
+			w.e.logf("scan: repeated scan_id %s: first %+v, now %+v", a.ScanID, prev.answer, a)
+		}
+	}
+}
+
+func (w *scanWorker) send(body []byte) (scanAnswer, bool) {
+	var a scanAnswer
+	r := req{method: "POST", path: w.path, token: w.token, ctype: "application/json", body: body}
+	// Not the run's context: a scan in flight at Ctrl-C finishes (within
+	// -timeout) rather than counting as an error.
+	res, d, err := w.e.c.send(context.Background(), r)
+	if err != nil {
+		w.rec.add(d, 0, "transport_error", false)
+		w.e.c.errs.note(newAPIError(r, res, err))
+		return a, false
+	}
+	if res.status != 200 {
+		w.rec.add(d, res.status, resultOf(res), false)
+		w.e.c.errs.note(newAPIError(r, res, nil))
+		return a, false
+	}
+	if err := json.Unmarshal(res.body, &a); err != nil {
+		w.rec.add(d, res.status, "bad_json", false)
+		w.e.c.errs.note(newAPIError(r, res, err))
+		return a, false
+	}
+	w.rec.add(d, res.status, a.Result, true)
+	if r := a.reason(); r != "" {
+		w.rec.byReason[r]++
+	}
+	return a, true
+}
+
+// garbageCode looks like a badge code (upper-case base32, typical length)
+// but carries no valid signature.
+func garbageCode(rng *rand.Rand) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	b := make([]byte, 60+rng.IntN(60))
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
