@@ -1,5 +1,3 @@
-//go:build withreports
-
 package api
 
 import (
