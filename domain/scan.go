@@ -172,10 +172,11 @@ type ScanStore interface {
 	ScanByID(ctx context.Context, scanID string) (*ScanRecord, error)
 	// InsertScan records a scan unless its scan_id is known; false then.
 	InsertScan(ctx context.Context, r *ScanRecord) (bool, error)
-	// Enter marks a badge inside. With exclusive set it succeeds only if
-	// the badge was not inside (anti-passback), atomically.
-	Enter(ctx context.Context, badgeID, checkpoint string, at time.Time, exclusive bool) (bool, error)
-	Leave(ctx context.Context, badgeID, checkpoint string, at time.Time) error
+	// RecordAccepted records an accepted scan and its presence change at
+	// once, if the badge is still active at the record's serial, valid at
+	// its time, not inside when exclusive and the scan_id is new; it
+	// reports whether it wrote, and whether the entry was a repeat.
+	RecordAccepted(ctx context.Context, r *ScanRecord, exclusive bool) (ok, repeat bool, err error)
 	ListScans(ctx context.Context, f ScanFilter) ([]ScanRecord, string, error)
 	Presence(ctx context.Context, event string) ([]Presence, error)
 	Attendance(ctx context.Context, event string, from, until time.Time) ([]Attendance, error)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"sync"
 	"time"
 )
 
@@ -13,14 +14,27 @@ import (
 // Each method is one transaction: it either applies every change and its
 // audit entry, or none.
 type Service struct {
-	Store Store
-	Codes Codes
-	Now   func() time.Time
+	Store  Store
+	Codes  Codes
+	Now    func() time.Time
+	caches *scanCaches
+	once   sync.Once
+}
+
+// views returns the scan path's caches, made on first use so that a
+// Service built as a literal works too.
+func (s *Service) views() *scanCaches {
+	s.once.Do(func() {
+		if s.caches == nil {
+			s.caches = newScanCaches()
+		}
+	})
+	return s.caches
 }
 
 // NewService returns a service on store with the real clock.
 func NewService(store Store) *Service {
-	return &Service{Store: store, Now: func() time.Time { return time.Now().UTC() }}
+	return &Service{Store: store, Now: func() time.Time { return time.Now().UTC() }, caches: newScanCaches()}
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

@@ -28,6 +28,7 @@ func (s *Service) CreateEvent(ctx context.Context, e *Event) (*Event, error) {
 // UpdateEvent applies a change to an event. Raised quotas let waitlists
 // move up; lowered ones evict nobody.
 func (s *Service) UpdateEvent(ctx context.Context, code string, apply func(*Event) error) (*Event, error) {
+	defer s.views().forget()
 	err := s.Store.InTx(ctx, func(tx Tx) error {
 		e, err := tx.Event(ctx, code)
 		if err != nil {

@@ -28,6 +28,7 @@ func (s *Service) BadgeCode(b *Badge) (string, error) {
 // Reissue replaces a lost badge: serial n+1 is printed and serial n stops
 // opening doors, online at once and offline through the revocation feed.
 func (s *Service) Reissue(ctx context.Context, event, id string) (*BadgeView, error) {
+	defer s.views().forget()
 	err := s.Store.InTx(ctx, func(tx Tx) error {
 		b, err := tx.Badge(ctx, event, id)
 		if err != nil {

@@ -286,6 +286,7 @@ func (s *Service) Reject(ctx context.Context, event, id, reason string) (*Nomina
 
 // Revoke withdraws access after approval; the badge stops opening doors.
 func (s *Service) Revoke(ctx context.Context, event, id, reason string) (*Nomination, error) {
+	defer s.views().forget()
 	return s.decide(ctx, event, id, ActionRevoke, reason, func(tx Tx, ev *Event, n *Nomination) error {
 		return s.release(ctx, tx, ev, n, "revoked: "+reason)
 	})
@@ -294,6 +295,7 @@ func (s *Service) Revoke(ctx context.Context, event, id, reason string) (*Nomina
 // Withdraw takes a nomination back, at the delegation's or the
 // secretariat's wish.
 func (s *Service) Withdraw(ctx context.Context, event, id, reason string) (*Nomination, error) {
+	defer s.views().forget()
 	return s.decide(ctx, event, id, ActionWithdraw, reason, func(tx Tx, ev *Event, n *Nomination) error {
 		return s.release(ctx, tx, ev, n, "withdrawn")
 	})
@@ -360,6 +362,7 @@ func (s *Service) decide(ctx context.Context, event, id string, action Action, r
 // the same transaction, so the seat passes over and nobody can take it in
 // between.
 func (s *Service) Substitute(ctx context.Context, event, id string, fields Fields) (*Nomination, error) {
+	defer s.views().forget()
 	fresh := &Nomination{Fields: fields}
 	fresh.Normalize()
 	err := s.Store.InTx(ctx, func(tx Tx) error {

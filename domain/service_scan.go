@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // MaxBatchScans is the most scans one batch may carry (SPEC §5).
 const MaxBatchScans = 1000
-
-var errScanRecorded = errors.New("scan_id recorded meanwhile")
 
 // Scan judges one scan at a checkpoint and records it, accepted or not.
 // An unknown checkpoint is not_found and a direction the checkpoint does
@@ -63,9 +62,15 @@ func (s *Service) ScanBatch(ctx context.Context, ev *Event, reqs []ScanRequest) 
 
 // scanPoint resolves the checkpoint and defaults the direction.
 func (s *Service) scanPoint(ctx context.Context, ev *Event, req *ScanRequest, prefix string) (*Checkpoint, error) {
-	cp, err := s.Store.Checkpoint(ctx, ev.Code, req.Checkpoint)
-	if err != nil {
-		return nil, err
+	c := s.views()
+	key := ev.Code + "/" + req.Checkpoint
+	cp, ok := c.checkpoints.get(key)
+	if !ok {
+		var err error
+		if cp, err = s.Store.Checkpoint(ctx, ev.Code, req.Checkpoint); err != nil {
+			return nil, err
+		}
+		c.checkpoints.put(key, cp)
 	}
 	if req.Direction == "" {
 		req.Direction = DirectionIn
@@ -77,56 +82,72 @@ func (s *Service) scanPoint(ctx context.Context, ev *Event, req *ScanRequest, pr
 	return cp, nil
 }
 
+// scan judges a scan from the cached view of its badge and writes it in
+// one step that re-checks the badge in the database. When that write
+// refuses (the badge changed in another process, or is inside under
+// anti-passback, or the scan_id was recorded), the scan is judged again
+// from the database.
 func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest) (*ScanResult, error) {
-	if prior, err := s.Store.ScanByID(ctx, req.ScanID); err == nil {
-		return &prior.Response, nil
-	} else if !IsCode(err, CodeNotFound) {
-		return nil, err
-	}
 	now := s.now()
 	rec := &ScanRecord{ScanID: req.ScanID, Event: ev.Code, Checkpoint: cp.Code, Direction: req.Direction,
 		Device: req.Device, DeviceResult: req.DeviceResult, ScannedAt: now, ReceivedAt: now}
 	if req.ScannedAt != nil {
-		rec.ScannedAt = req.ScannedAt.UTC()
+		rec.ScannedAt = req.ScannedAt.UTC().Truncate(time.Microsecond)
 	}
-	b, reason, err := s.judge(ctx, ev, cp, req, rec)
-	if err != nil {
-		return nil, err
-	}
-	err = s.Store.InTx(ctx, func(tx Tx) error {
-		if reason == "" {
-			if reason, err = s.move(ctx, tx, ev, cp, b, rec); err != nil {
-				return err
-			}
-		}
-		rec.Result, rec.Reason = ScanAccepted, reason
-		if reason != "" {
-			rec.Result = ScanRejected
-		}
-		rec.Conflict = req.DeviceResult != "" && req.DeviceResult != rec.Result
-		rec.Response = s.result(ev, rec, b)
-		inserted, err := tx.InsertScan(ctx, rec)
-		if err == nil && !inserted {
-			return errScanRecorded // the same scan_id won a race: undo, answer theirs
-		}
-		return err
-	})
-	if errors.Is(err, errScanRecorded) {
-		prior, err := s.Store.ScanByID(ctx, req.ScanID)
+	for attempt := 0; attempt < 3; attempt++ {
+		fresh := attempt > 0
+		b, reason, err := s.judge(ctx, ev, cp, req, rec, fresh)
 		if err != nil {
 			return nil, err
 		}
-		return &prior.Response, nil
+		if reason == "" {
+			s.settle(ev, rec, b, ScanAccepted, "", req)
+			ok, repeat, err := s.Store.RecordAccepted(ctx, rec, ev.AntiPassback)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				rec.Repeat, rec.Response.Repeat = repeat, repeat
+				return &rec.Response, nil
+			}
+			if prior, err := s.Store.ScanByID(ctx, rec.ScanID); err == nil {
+				return &prior.Response, nil
+			} else if !IsCode(err, CodeNotFound) {
+				return nil, err
+			}
+			if !fresh || !(ev.AntiPassback && rec.Direction == DirectionIn && b.Inside) {
+				continue // the badge changed under us: judge it afresh
+			}
+			reason = ReasonAlreadyInside
+		}
+		s.settle(ev, rec, b, ScanRejected, reason, req)
+		inserted, err := s.Store.InsertScan(ctx, rec)
+		if err != nil {
+			return nil, err
+		}
+		if !inserted {
+			prior, err := s.Store.ScanByID(ctx, rec.ScanID)
+			if err != nil {
+				return nil, err
+			}
+			return &prior.Response, nil
+		}
+		return &rec.Response, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &rec.Response, nil
+	return nil, Errorf(CodeConflict, "the badge changed while it was being scanned; scan it again")
 }
 
-// judge runs the checks that need no write, in the spec's order: code,
-// event, revocation and serial, validity window, checkpoint category.
-func (s *Service) judge(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest, rec *ScanRecord) (*ScanBadge, string, error) {
+// settle fills in the outcome and the answer of a judged scan.
+func (s *Service) settle(ev *Event, rec *ScanRecord, b *ScanBadge, result, reason string, req ScanRequest) {
+	rec.Result, rec.Reason, rec.Repeat = result, reason, false
+	rec.Conflict = req.DeviceResult != "" && req.DeviceResult != result
+	rec.Response = s.result(ev, rec, b)
+}
+
+// judge runs the checks in the spec's order: code, event, revocation and
+// serial, validity window, checkpoint category. Anti-passback is the
+// write's business. fresh reads the badge from the database.
+func (s *Service) judge(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest, rec *ScanRecord, fresh bool) (*ScanBadge, string, error) {
 	claim, err := s.Codes.Verify(req.Code)
 	if err != nil {
 		return nil, ReasonInvalidCode, nil
@@ -134,7 +155,7 @@ func (s *Service) judge(ctx context.Context, ev *Event, cp *Checkpoint, req Scan
 	if claim.EventTag != s.Codes.EventTag(ev.Code) {
 		return nil, ReasonWrongEvent, nil
 	}
-	b, err := s.Store.ScanBadge(ctx, claim.BadgeID)
+	b, err := s.scanBadge(ctx, claim.BadgeID, fresh)
 	if IsCode(err, CodeNotFound) {
 		return nil, ReasonInvalidCode, nil
 	} else if err != nil {
@@ -156,21 +177,19 @@ func (s *Service) judge(ctx context.Context, ev *Event, cp *Checkpoint, req Scan
 	return b, "", nil
 }
 
-// move updates who is inside; with anti-passback an entry of a badge that
-// is inside already is refused, atomically across processes.
-func (s *Service) move(ctx context.Context, tx Tx, ev *Event, cp *Checkpoint, b *ScanBadge, rec *ScanRecord) (string, error) {
-	if rec.Direction == DirectionOut {
-		return "", tx.Leave(ctx, b.ID, cp.Code, rec.ScannedAt)
+// scanBadge reads a badge's view, from the cache unless fresh.
+func (s *Service) scanBadge(ctx context.Context, id string, fresh bool) (*ScanBadge, error) {
+	c := s.views()
+	if !fresh {
+		if b, ok := c.badges.get(id); ok {
+			return b, nil
+		}
 	}
-	entered, err := tx.Enter(ctx, b.ID, cp.Code, rec.ScannedAt, ev.AntiPassback)
-	if err != nil {
-		return "", err
+	b, err := s.Store.ScanBadge(ctx, id)
+	if err == nil {
+		c.badges.put(id, b)
 	}
-	if !entered {
-		return ReasonAlreadyInside, nil
-	}
-	rec.Repeat = b.Inside
-	return "", nil
+	return b, err
 }
 
 // result is what the officer's scanner shows.

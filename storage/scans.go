@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/osce/accredit/domain"
 )
 
@@ -89,6 +91,9 @@ func (s *Store) ScanByID(ctx context.Context, scanID string) (*domain.ScanRecord
 		return nil, translate(err)
 	}
 	rec := row.domain()
+	// The stored answer was written before the repeat flag was known; the
+	// column is authoritative.
+	rec.Response.Repeat = rec.Repeat
 	return &rec, nil
 }
 
@@ -107,22 +112,6 @@ func (s *Store) InsertScan(ctx context.Context, r *domain.ScanRecord) (bool, err
 		r.ScanID, r.Event, nilIfEmpty(r.BadgeID), nilIfEmpty(r.NominationID), serial, r.Checkpoint, r.Direction,
 		r.Result, r.Reason, r.Repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, string(resp))
 	return res.RowsAffected == 1, translate(res.Error)
-}
-
-func (s *Store) Enter(ctx context.Context, badgeID, checkpoint string, at time.Time, exclusive bool) (bool, error) {
-	q := `UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ? WHERE id = ?`
-	args := []any{true, checkpoint, at, badgeID}
-	if exclusive {
-		q += ` AND inside = ?`
-		args = append(args, false)
-	}
-	res := s.with(ctx).Exec(q, args...)
-	return res.RowsAffected == 1, res.Error
-}
-
-func (s *Store) Leave(ctx context.Context, badgeID, checkpoint string, at time.Time) error {
-	return s.with(ctx).Exec(`UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ? WHERE id = ?`,
-		false, checkpoint, at, badgeID).Error
 }
 
 func (s *Store) ListScans(ctx context.Context, f domain.ScanFilter) ([]domain.ScanRecord, string, error) {
@@ -246,4 +235,76 @@ func parseDBTime(s string) *time.Time {
 		}
 	}
 	return nil
+}
+
+// RecordAccepted writes an accepted scan and moves the badge in or out, in
+// one step and only if the badge is still as it was judged: active, at
+// this serial, valid at the scan's time, not inside when exclusive, and the
+// scan_id new. On PostgreSQL this is one statement, one round trip, one
+// commit. ok false means nothing was written; the caller finds out why.
+func (s *Store) RecordAccepted(ctx context.Context, r *domain.ScanRecord, exclusive bool) (bool, bool, error) {
+	resp, err := json.Marshal(r.Response)
+	if err != nil {
+		return false, false, err
+	}
+	inside := r.Direction == domain.DirectionIn
+	cond := `id = ? AND status = 'active' AND serial = ? AND valid_from <= ? AND valid_until > ?`
+	if exclusive && inside {
+		cond += ` AND inside = false`
+	}
+	if s.dialect != Postgres {
+		return s.recordAcceptedTx(ctx, r, string(resp), inside, cond)
+	}
+	var rows []struct {
+		Seq    int64
+		Repeat bool
+	}
+	err = s.with(ctx).Raw(`WITH old AS (SELECT inside FROM badges WHERE id = ?),
+		moved AS (
+			UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ?
+			WHERE `+cond+` AND NOT EXISTS (SELECT 1 FROM scans WHERE scan_id = ?)
+			RETURNING id)
+		INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction, result,
+			reason, repeat, conflict, device_result, device, scanned_at, received_at, response)
+		SELECT ?, ?, ?, ?, ?, ?, ?, 'accepted', '', ? AND (SELECT inside FROM old), ?, ?, ?, ?, ?, ?
+		WHERE EXISTS (SELECT 1 FROM moved)
+		ON CONFLICT (scan_id) DO NOTHING
+		RETURNING seq, repeat`,
+		r.BadgeID,
+		inside, r.Checkpoint, r.ScannedAt, r.BadgeID, r.Serial, r.ScannedAt, r.ScannedAt, r.ScanID,
+		r.ScanID, r.Event, r.BadgeID, r.NominationID, r.Serial, r.Checkpoint, r.Direction,
+		inside, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, string(resp)).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return false, false, err
+	}
+	return true, rows[0].Repeat, nil
+}
+
+// recordAcceptedTx is RecordAccepted for SQLite, whose writes are local and
+// serialized anyway: the same conditions in a short transaction.
+func (s *Store) recordAcceptedTx(ctx context.Context, r *domain.ScanRecord, resp string, inside bool, cond string) (ok, repeat bool, err error) {
+	err = s.with(ctx).Transaction(func(tx *gorm.DB) error {
+		var was []bool
+		if err := tx.Raw(`SELECT inside FROM badges WHERE id = ?`, r.BadgeID).Scan(&was).Error; err != nil || len(was) == 0 {
+			return err
+		}
+		var n int64
+		if err := tx.Raw(`SELECT COUNT(*) FROM scans WHERE scan_id = ?`, r.ScanID).Scan(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		res := tx.Exec(`UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ? WHERE `+cond,
+			inside, r.Checkpoint, r.ScannedAt, r.BadgeID, r.Serial, r.ScannedAt, r.ScannedAt)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		repeat = inside && was[0]
+		res = tx.Exec(`INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction,
+			result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'accepted', '', ?, ?, ?, ?, ?, ?, ?)`,
+			r.ScanID, r.Event, r.BadgeID, r.NominationID, r.Serial, r.Checkpoint, r.Direction,
+			repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, resp)
+		ok = res.Error == nil
+		return res.Error
+	})
+	return ok, repeat, err
 }

@@ -15,6 +15,7 @@ type config struct {
 	SigningKey  string
 	RetiredKeys []string
 	Metrics     bool
+	PprofAddr   string
 	LogLevel    slog.Level
 }
 
@@ -26,6 +27,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		AdminToken:  getenv("ACCREDIT_ADMIN_TOKEN"),
 		SigningKey:  getenv("ACCREDIT_SIGNING_KEY"),
 		Metrics:     !strings.EqualFold(getenv("ACCREDIT_METRICS"), "off"),
+		PprofAddr:   getenv("ACCREDIT_PPROF_ADDR"),
 	}
 	if c.SigningKey == "" {
 		c.SigningKey = filepath.Join(c.DataDir, "signing.key")
