@@ -46,6 +46,12 @@ func (s *Server) importNominations(c *gin.Context) {
 		return
 	}
 	created, err := s.svc.Import(c.Request.Context(), eventOf(c).Code, in, dryRun)
+	var de *domain.Error
+	if asDomain(err, &de) {
+		for i := range de.Fields {
+			de.Fields[i].Field = columnOf(de.Fields[i].Field)
+		}
+	}
 	if err != nil {
 		problem(c, err)
 		return

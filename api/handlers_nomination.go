@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,6 +12,7 @@ import (
 // delegationFor decides whose nomination a new one is: a delegation token
 // may omit the code or give its own; the secretariat must name one.
 func delegationFor(a domain.Actor, given string) (string, error) {
+	given = strings.ToUpper(strings.TrimSpace(given))
 	if a.Role == domain.RoleDelegation {
 		if given != "" && given != a.Delegation {
 			return "", domain.Errorf(domain.CodeForbidden, "a %s token cannot nominate for delegation %s", a.Delegation, given)

@@ -48,7 +48,9 @@ func (s *Server) scan(c *gin.Context) {
 	}
 	full := scanIn{Code: in.Code, Checkpoint: in.Checkpoint, Direction: in.Direction, ScanID: in.ScanID,
 		ScannedAt: in.ScannedAt, Device: in.Device}
-	res, err := s.svc.Scan(c.Request.Context(), eventOf(c), full.request())
+	req := full.request()
+	req.Token = c.GetString(keyTokenHash)
+	res, err := s.svc.Scan(c.Request.Context(), eventOf(c), req)
 	if err != nil {
 		problem(c, err)
 		return

@@ -18,6 +18,7 @@ import (
 const (
 	keyRequestID = "request_id"
 	keyEvent     = "event"
+	keyTokenHash = "token_hash"
 )
 
 // withRequestID takes the caller's X-Request-ID when it is sane, or makes
@@ -72,32 +73,50 @@ func (s *Server) recoverPanics(c *gin.Context) {
 // authenticate resolves the bearer token to an actor (SPEC §3): no token, or
 // a bad, expired or revoked one, is 401.
 func (s *Server) authenticate(c *gin.Context) {
-	secret, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	secret = strings.TrimSpace(secret)
-	if !ok || secret == "" || len(secret) > 256 {
-		problem(c, domain.Errorf(domain.CodeUnauthorized, "an Authorization: Bearer <token> header is required"))
+	secret, ok := bearer(c)
+	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	t, err := s.store.TokenByHash(ctx, domain.HashToken(secret))
-	if domain.IsCode(err, domain.CodeNotFound) || (err == nil && !t.Active(s.now())) {
-		problem(c, domain.Errorf(domain.CodeUnauthorized, "the token is unknown, expired or revoked"))
+	a, err := s.svc.Authenticate(c.Request.Context(), secret)
+	s.admit(c, a, err)
+}
+
+// authenticateView is authenticate for the scan route: the token comes
+// from a view at most two seconds old and the scan is written only if the
+// token is still active then (see domain.Service.AuthenticateView).
+func (s *Server) authenticateView(c *gin.Context) {
+	secret, ok := bearer(c)
+	if !ok {
 		return
-	} else if err != nil {
+	}
+	a, hash, err := s.svc.AuthenticateView(c.Request.Context(), secret)
+	c.Set(keyTokenHash, hash)
+	s.admit(c, a, err)
+}
+
+func (s *Server) admit(c *gin.Context, a domain.Actor, err error) {
+	if err != nil {
 		problem(c, err)
 		return
 	}
-	a := domain.Actor{TokenID: t.ID, Name: t.Name, Role: t.Role, Delegation: t.Delegation, Event: t.Event, RequestID: requestID(c)}
-	if t.Role == domain.RoleDelegation {
-		d, err := s.store.Delegation(ctx, t.Delegation)
-		if err != nil {
-			problem(c, err)
-			return
-		}
-		a.DelegationKind = d.Kind
-	}
-	c.Request = c.Request.WithContext(domain.WithActor(ctx, a))
+	a.RequestID = requestID(c)
+	c.Request = c.Request.WithContext(domain.WithActor(c.Request.Context(), a))
 	c.Next()
+}
+
+// bearer reads the token; the scheme is case-insensitive (RFC 7235), the
+// token is not.
+func bearer(c *gin.Context) (string, bool) {
+	h := c.GetHeader("Authorization")
+	secret := ""
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		secret = strings.TrimSpace(h[7:])
+	}
+	if secret == "" || len(secret) > 256 {
+		problem(c, domain.Errorf(domain.CodeUnauthorized, "an Authorization: Bearer <token> header is required"))
+		return "", false
+	}
+	return secret, true
 }
 
 func actor(c *gin.Context) domain.Actor { return domain.ActorFrom(c.Request.Context()) }
@@ -126,6 +145,17 @@ var (
 // invited to is forbidden, a security token bound to another event too.
 func (s *Server) loadEvent(c *gin.Context) {
 	ev, err := s.store.Event(c.Request.Context(), c.Param("event"))
+	s.admitToEvent(c, ev, err)
+}
+
+// loadScanEvent is loadEvent for the door: the event comes from a view at
+// most a second old, since a queue must not wait on it.
+func (s *Server) loadScanEvent(c *gin.Context) {
+	ev, err := s.svc.ScanEvent(c.Request.Context(), c.Param("event"))
+	s.admitToEvent(c, ev, err)
+}
+
+func (s *Server) admitToEvent(c *gin.Context, ev *domain.Event, err error) {
 	if err != nil {
 		problem(c, err)
 		return

@@ -71,7 +71,10 @@ func (s *Server) routes() *gin.Engine {
 	bdg.POST("/reissue", secretariat, s.reissueBadge)
 	ev.GET("/badge-keys", guards, s.badgeKeys)
 	ev.GET("/revocations", guards, s.revocations)
-	ev.POST("/scans", guards, s.scan)
+	// The door: the one route a queue waits on reads views and lets the
+	// write re-check them.
+	door := r.Group("/v1/events/:event", s.authenticateView, s.loadScanEvent)
+	door.POST("/scans", guards, s.scan)
 	ev.POST("/scans/batch", guards, s.scanBatch)
 	ev.GET("/scans", secretariat, s.listScans)
 	ev.GET("/attendance", secretariat, s.attendance)

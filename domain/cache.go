@@ -60,6 +60,8 @@ type scanCaches struct {
 	events      *ttlCache[*Event]
 	checkpoints *ttlCache[*Checkpoint]
 	badges      *ttlCache[*ScanBadge]
+	codes       *ttlCache[CodeClaim]
+	tokens      *ttlCache[cachedActor]
 }
 
 func newScanCaches() *scanCaches {
@@ -67,6 +69,8 @@ func newScanCaches() *scanCaches {
 		events:      newTTLCache[*Event](time.Second, 1000),
 		checkpoints: newTTLCache[*Checkpoint](time.Second, 10000),
 		badges:      newTTLCache[*ScanBadge](5*time.Second, 200000),
+		codes:       newTTLCache[CodeClaim](time.Hour, 100000),
+		tokens:      newTTLCache[cachedActor](2*time.Second, 10000),
 	}
 }
 
@@ -79,6 +83,7 @@ func (c *scanCaches) forget() {
 	c.events.clear()
 	c.checkpoints.clear()
 	c.badges.clear()
+	c.tokens.clear()
 }
 
 // ScanEvent reads an event for the scan path, from a view at most a second

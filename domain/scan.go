@@ -60,6 +60,9 @@ type ScanRequest struct {
 	ScannedAt    *time.Time
 	Device       string
 	DeviceResult string // batch replays: what the offline device decided
+	// Token is the hash of a token taken from a view: the scan is recorded
+	// only if that token is still active when it is written.
+	Token string
 }
 
 // ScanBadge is a badge with what the door needs to know about its holder.
@@ -119,6 +122,7 @@ type ScanRecord struct {
 	ScannedAt    time.Time
 	ReceivedAt   time.Time
 	Response     ScanResult
+	Token        string // see ScanRequest.Token
 }
 
 // ScanFilter narrows the scan log.

@@ -200,6 +200,7 @@ func (s *Service) EnsureToken(ctx context.Context, name, secret string) error {
 
 // RevokeToken ends a token's validity at once.
 func (s *Service) RevokeToken(ctx context.Context, id string) (*Token, error) {
+	defer s.views().forget()
 	var t *Token
 	err := s.Store.InTx(ctx, func(tx Tx) error {
 		var err error
@@ -226,6 +227,7 @@ func (s *Service) CreateDelegation(ctx context.Context, d *Delegation) error {
 
 // UpdateDelegation changes a delegation's name, kind or group.
 func (s *Service) UpdateDelegation(ctx context.Context, code string, apply func(*Delegation) error) (*Delegation, error) {
+	defer s.views().forget() // a delegation's kind decides what its tokens see
 	var d *Delegation
 	err := s.Store.InTx(ctx, func(tx Tx) error {
 		var err error

@@ -90,7 +90,7 @@ func (s *Service) scanPoint(ctx context.Context, ev *Event, req *ScanRequest, pr
 func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest) (*ScanResult, error) {
 	now := s.now()
 	rec := &ScanRecord{ScanID: req.ScanID, Event: ev.Code, Checkpoint: cp.Code, Direction: req.Direction,
-		Device: req.Device, DeviceResult: req.DeviceResult, ScannedAt: now, ReceivedAt: now}
+		Device: req.Device, DeviceResult: req.DeviceResult, ScannedAt: now, ReceivedAt: now, Token: req.Token}
 	if req.ScannedAt != nil {
 		rec.ScannedAt = req.ScannedAt.UTC().Truncate(time.Microsecond)
 	}
@@ -115,6 +115,9 @@ func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanR
 			} else if !IsCode(err, CodeNotFound) {
 				return nil, err
 			}
+			if err := s.tokenStillActive(ctx, rec.Token); err != nil {
+				return nil, err
+			}
 			if !fresh || !(ev.AntiPassback && rec.Direction == DirectionIn && b.Inside) {
 				continue // the badge changed under us: judge it afresh
 			}
@@ -127,6 +130,12 @@ func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanR
 		}
 		if !inserted {
 			prior, err := s.Store.ScanByID(ctx, rec.ScanID)
+			if IsCode(err, CodeNotFound) {
+				if err := s.tokenStillActive(ctx, rec.Token); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -148,7 +157,7 @@ func (s *Service) settle(ev *Event, rec *ScanRecord, b *ScanBadge, result, reaso
 // serial, validity window, checkpoint category. Anti-passback is the
 // write's business. fresh reads the badge from the database.
 func (s *Service) judge(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest, rec *ScanRecord, fresh bool) (*ScanBadge, string, error) {
-	claim, err := s.Codes.Verify(req.Code)
+	claim, err := s.verify(req.Code)
 	if err != nil {
 		return nil, ReasonInvalidCode, nil
 	}
@@ -208,4 +217,31 @@ func (s *Service) result(ev *Event, rec *ScanRecord, b *ScanBadge) ScanResult {
 		}
 	}
 	return r
+}
+
+// verify checks a code's signature once per process: the same code always
+// verifies the same way, and badges are scanned again and again.
+func (s *Service) verify(code string) (CodeClaim, error) {
+	c := s.views()
+	if claim, ok := c.codes.get(code); ok {
+		return claim, nil
+	}
+	claim, err := s.Codes.Verify(code)
+	if err == nil {
+		c.codes.put(code, claim)
+	}
+	return claim, err
+}
+
+// tokenStillActive tells a write refused for its token from one refused
+// for its badge.
+func (s *Service) tokenStillActive(ctx context.Context, hash string) error {
+	if hash == "" {
+		return nil
+	}
+	t, err := s.Store.TokenByHash(ctx, hash)
+	if IsCode(err, CodeNotFound) || (err == nil && !t.Active(s.now())) {
+		return Errorf(CodeUnauthorized, "the token is unknown, expired or revoked")
+	}
+	return err
 }

@@ -106,12 +106,24 @@ func (s *Store) InsertScan(ctx context.Context, r *domain.ScanRecord) (bool, err
 	if r.BadgeID != "" {
 		serial = &r.Serial
 	}
+	guard, gargs := tokenGuard(r)
+	args := append([]any{r.ScanID, r.Event, nilIfEmpty(r.BadgeID), nilIfEmpty(r.NominationID), serial, r.Checkpoint,
+		r.Direction, r.Result, r.Reason, r.Repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt,
+		string(resp)}, gargs...)
 	res := s.with(ctx).Exec(`INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint,
 		direction, result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id) DO NOTHING`,
-		r.ScanID, r.Event, nilIfEmpty(r.BadgeID), nilIfEmpty(r.NominationID), serial, r.Checkpoint, r.Direction,
-		r.Result, r.Reason, r.Repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, string(resp))
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE 1 = 1`+guard+` ON CONFLICT (scan_id) DO NOTHING`, args...)
 	return res.RowsAffected == 1, translate(res.Error)
+}
+
+// tokenGuard makes a scan's write conditional on the token that sent it
+// still being active, when the request was authenticated from a view.
+func tokenGuard(r *domain.ScanRecord) (string, []any) {
+	if r.Token == "" {
+		return "", nil
+	}
+	return ` AND EXISTS (SELECT 1 FROM tokens WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))`,
+		[]any{r.Token, r.ReceivedAt}
 }
 
 func (s *Store) ListScans(ctx context.Context, f domain.ScanFilter) ([]domain.ScanRecord, string, error) {
@@ -259,21 +271,22 @@ func (s *Store) RecordAccepted(ctx context.Context, r *domain.ScanRecord, exclus
 		Seq    int64
 		Repeat bool
 	}
+	guard, gargs := tokenGuard(r)
+	args := append([]any{r.BadgeID, inside, r.Checkpoint, r.ScannedAt, r.BadgeID, r.Serial, r.ScannedAt, r.ScannedAt, r.ScanID},
+		gargs...)
+	args = append(args, r.ScanID, r.Event, r.BadgeID, r.NominationID, r.Serial, r.Checkpoint, r.Direction,
+		inside, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, string(resp))
 	err = s.with(ctx).Raw(`WITH old AS (SELECT inside FROM badges WHERE id = ?),
 		moved AS (
 			UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ?
-			WHERE `+cond+` AND NOT EXISTS (SELECT 1 FROM scans WHERE scan_id = ?)
+			WHERE `+cond+` AND NOT EXISTS (SELECT 1 FROM scans WHERE scan_id = ?)`+guard+`
 			RETURNING id)
 		INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction, result,
 			reason, repeat, conflict, device_result, device, scanned_at, received_at, response)
 		SELECT ?, ?, ?, ?, ?, ?, ?, 'accepted', '', ? AND (SELECT inside FROM old), ?, ?, ?, ?, ?, ?
 		WHERE EXISTS (SELECT 1 FROM moved)
 		ON CONFLICT (scan_id) DO NOTHING
-		RETURNING seq, repeat`,
-		r.BadgeID,
-		inside, r.Checkpoint, r.ScannedAt, r.BadgeID, r.Serial, r.ScannedAt, r.ScannedAt, r.ScanID,
-		r.ScanID, r.Event, r.BadgeID, r.NominationID, r.Serial, r.Checkpoint, r.Direction,
-		inside, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, string(resp)).Scan(&rows).Error
+		RETURNING seq, repeat`, args...).Scan(&rows).Error
 	if err != nil || len(rows) == 0 {
 		return false, false, err
 	}
@@ -291,6 +304,12 @@ func (s *Store) recordAcceptedTx(ctx context.Context, r *domain.ScanRecord, resp
 		var n int64
 		if err := tx.Raw(`SELECT COUNT(*) FROM scans WHERE scan_id = ?`, r.ScanID).Scan(&n).Error; err != nil || n > 0 {
 			return err
+		}
+		if guard, gargs := tokenGuard(r); guard != "" {
+			var ok []int
+			if err := tx.Raw(`SELECT 1 WHERE 1 = 1`+guard, gargs...).Scan(&ok).Error; err != nil || len(ok) == 0 {
+				return err
+			}
 		}
 		res := tx.Exec(`UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ? WHERE `+cond,
 			inside, r.Checkpoint, r.ScannedAt, r.BadgeID, r.Serial, r.ScannedAt, r.ScannedAt)

@@ -1,0 +1,55 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Authenticate resolves a bearer secret to its actor: unknown, expired and
+// revoked tokens are unauthorized. It reads the database every time: a
+// revocation, in any process, must take effect at once (a cached token
+// would let a lost scanner in for the cache's lifetime).
+func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error) {
+	t, err := s.Store.TokenByHash(ctx, HashToken(secret))
+	if IsCode(err, CodeNotFound) || (err == nil && !t.Active(s.now())) {
+		return Actor{}, Errorf(CodeUnauthorized, "the token is unknown, expired or revoked")
+	} else if err != nil {
+		return Actor{}, err
+	}
+	a := Actor{TokenID: t.ID, Name: t.Name, Role: t.Role, Delegation: t.Delegation, Event: t.Event}
+	if t.Role == RoleDelegation {
+		d, err := s.Store.Delegation(ctx, t.Delegation)
+		if err != nil {
+			return Actor{}, err
+		}
+		a.DelegationKind = d.Kind
+	}
+	return a, nil
+}
+
+// AuthenticateView is Authenticate from a view at most two seconds old,
+// for the scan route only: it also returns the token's hash, and the scan
+// is written only if that token is still active then (ScanRequest.Token),
+// so a revoked token records nothing and gets unauthorized.
+func (s *Service) AuthenticateView(ctx context.Context, secret string) (Actor, string, error) {
+	c := s.views()
+	hash := HashToken(secret)
+	if a, ok := c.tokens.get(hash); ok && (a.expires == nil || s.now().Before(*a.expires)) {
+		return a.Actor, hash, nil
+	}
+	a, err := s.Authenticate(ctx, secret)
+	if err != nil {
+		return Actor{}, "", err
+	}
+	t, err := s.Store.TokenByHash(ctx, hash)
+	if err != nil {
+		return Actor{}, "", err
+	}
+	c.tokens.put(hash, cachedActor{Actor: a, expires: t.ExpiresAt})
+	return a, hash, nil
+}
+
+type cachedActor struct {
+	Actor
+	expires *time.Time
+}
