@@ -89,7 +89,14 @@ func importRow(a domain.Actor, r sheets.Row) (domain.Nomination, []domain.FieldE
 		}
 	}
 	deleg, err := delegationFor(a, in.Delegation)
-	if err != nil {
+	var de *domain.Error
+	switch {
+	case asDomain(err, &de) && len(de.Fields) > 0:
+		for _, f := range de.Fields {
+			f.Row = r.Line
+			fe = append(fe, f)
+		}
+	case err != nil:
 		fe = append(fe, domain.FieldError{Row: r.Line, Field: "delegation", Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err)})
 	}
 	return domain.Nomination{Delegation: deleg, Fields: in.fields()}, fe
