@@ -255,6 +255,9 @@ func parseDBTime(s string) *time.Time {
 // scan_id new. On PostgreSQL this is one statement, one round trip, one
 // commit. ok false means nothing was written; the caller finds out why.
 func (s *Store) RecordAccepted(ctx context.Context, r *domain.ScanRecord, exclusive bool) (bool, bool, error) {
+	if s.writer != nil {
+		return s.writer.write(ctx, r, exclusive)
+	}
 	resp, err := json.Marshal(r.Response)
 	if err != nil {
 		return false, false, err

@@ -35,6 +35,7 @@ type Store struct {
 	db      *gorm.DB
 	dialect string
 	sqlDB   *sql.DB
+	writer  *scanWriter // group commit of accepted scans; PostgreSQL, root store only
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -87,7 +88,11 @@ func Open(cfg Config) (*Store, error) {
 		sqlDB.SetMaxOpenConns(16)
 		sqlDB.SetMaxIdleConns(16)
 	}
-	return &Store{db: db, dialect: dialect, sqlDB: sqlDB}, nil
+	st := &Store{db: db, dialect: dialect, sqlDB: sqlDB}
+	if dialect == Postgres {
+		st.writer = newScanWriter(sqlDB)
+	}
+	return st, nil
 }
 
 // sqliteDSN puts the pragmas in the DSN so that every pooled connection
@@ -130,8 +135,14 @@ func (s *Store) Dialect() string { return s.dialect }
 // DB exposes the connection pool for migrations and tests.
 func (s *Store) DB() *sql.DB { return s.sqlDB }
 
-// Close releases the connection pool.
-func (s *Store) Close() error { return s.sqlDB.Close() }
+// Close stops the scan writer after its last group and releases the
+// connection pool.
+func (s *Store) Close() error {
+	if s.writer != nil {
+		s.writer.close()
+	}
+	return s.sqlDB.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {

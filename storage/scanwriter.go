@@ -1,0 +1,207 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/osce/accredit/domain"
+)
+
+// scanWriter is group commit for the door: accepted scans that arrive
+// together are written by one statement in one transaction, and each is
+// answered only after that commit. It takes what is queued, never waits
+// for more, so a lone scan is not delayed; under load the groups grow.
+type scanWriter struct {
+	db   *sql.DB
+	reqs chan *scanWrite
+	quit chan struct{}
+	wg   sync.WaitGroup
+}
+
+type scanWrite struct {
+	rec       *domain.ScanRecord
+	exclusive bool
+	resp      string
+	done      chan scanWritten
+}
+
+type scanWritten struct {
+	ok, repeat bool
+	err        error
+}
+
+const (
+	scanGroupMax     = 256
+	scanWriterFlush  = 4 // concurrent groups in flight
+	scanWriterBuffer = 4096
+)
+
+func newScanWriter(db *sql.DB) *scanWriter {
+	w := &scanWriter{db: db, reqs: make(chan *scanWrite, scanWriterBuffer), quit: make(chan struct{})}
+	for range scanWriterFlush {
+		w.wg.Add(1)
+		go w.run()
+	}
+	return w
+}
+
+func (w *scanWriter) close() {
+	close(w.quit)
+	w.wg.Wait()
+}
+
+// write queues one accepted scan and waits for its group's commit.
+func (w *scanWriter) write(ctx context.Context, r *domain.ScanRecord, exclusive bool) (bool, bool, error) {
+	resp, err := json.Marshal(r.Response)
+	if err != nil {
+		return false, false, err
+	}
+	req := &scanWrite{rec: r, exclusive: exclusive, resp: string(resp), done: make(chan scanWritten, 1)}
+	select {
+	case w.reqs <- req:
+	case <-w.quit:
+		return false, false, context.Canceled
+	case <-ctx.Done():
+		return false, false, ctx.Err()
+	}
+	// Once queued the write happens; wait for it even if the client left,
+	// so that what was recorded is what a retry will be told.
+	res := <-req.done
+	return res.ok, res.repeat, res.err
+}
+
+func (w *scanWriter) run() {
+	defer w.wg.Done()
+	var carry []*scanWrite
+	for {
+		var first *scanWrite
+		if len(carry) > 0 {
+			first, carry = carry[0], carry[1:]
+		} else {
+			select {
+			case first = <-w.reqs:
+			case <-w.quit:
+				w.drain()
+				return
+			}
+		}
+		group, rest := w.gather(first, carry)
+		carry = rest
+		w.flush(group)
+	}
+}
+
+// drain writes what is still queued at close, so that no caller waits
+// forever.
+func (w *scanWriter) drain() {
+	for {
+		select {
+		case x := <-w.reqs:
+			w.flush([]*scanWrite{x})
+		default:
+			return
+		}
+	}
+}
+
+// gather takes what is queued now, each badge at most once: a second scan
+// of the same badge waits for the next group, so that the two are applied
+// in the order they came.
+func (w *scanWriter) gather(first *scanWrite, carry []*scanWrite) (group, rest []*scanWrite) {
+	group = []*scanWrite{first}
+	seen := map[string]bool{first.rec.BadgeID: true}
+	take := func(x *scanWrite) {
+		if seen[x.rec.BadgeID] || len(group) >= scanGroupMax {
+			rest = append(rest, x)
+			return
+		}
+		seen[x.rec.BadgeID] = true
+		group = append(group, x)
+	}
+	for _, x := range carry {
+		take(x)
+	}
+	for len(group) < scanGroupMax && len(rest) < scanGroupMax {
+		select {
+		case x := <-w.reqs:
+			take(x)
+		default:
+			return group, rest
+		}
+	}
+	return group, rest
+}
+
+// groupSQL moves every badge of the group that is still as judged and
+// records its scan, in one statement; see Store.RecordAccepted for the
+// conditions, which are the same row by row.
+const groupSQL = `WITH input AS (
+	SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::bool[], $6::bool[], $7::text[],
+		$8::text[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::text[], $16::text[])
+	AS t(scan_id, badge_id, nomination_id, serial, inside, exclusive, checkpoint, direction, scanned_at,
+		received_at, event_code, device, conflict, device_result, response, token)
+),
+old AS (SELECT b.id, b.inside FROM badges b WHERE b.id = ANY($2::uuid[])),
+moved AS (
+	UPDATE badges b SET inside = i.inside, last_checkpoint = i.checkpoint, last_scan_at = i.scanned_at
+	FROM input i
+	WHERE b.id = i.badge_id AND b.status = 'active' AND b.serial = i.serial
+		AND b.valid_from <= i.scanned_at AND b.valid_until > i.scanned_at
+		AND (NOT i.exclusive OR NOT b.inside)
+		AND NOT EXISTS (SELECT 1 FROM scans s WHERE s.scan_id = i.scan_id)
+		AND (i.token = '' OR EXISTS (SELECT 1 FROM tokens t WHERE t.hash = i.token AND t.revoked_at IS NULL
+			AND (t.expires_at IS NULL OR t.expires_at > i.received_at)))
+	RETURNING i.scan_id
+)
+INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction, result, reason,
+	repeat, conflict, device_result, device, scanned_at, received_at, response)
+SELECT i.scan_id, i.event_code, i.badge_id, i.nomination_id, i.serial, i.checkpoint, i.direction, 'accepted', '',
+	i.inside AND o.inside, i.conflict, i.device_result, i.device, i.scanned_at, i.received_at, i.response
+FROM input i JOIN moved m ON m.scan_id = i.scan_id JOIN old o ON o.id = i.badge_id
+ON CONFLICT (scan_id) DO NOTHING
+RETURNING scan_id, repeat`
+
+func (w *scanWriter) flush(group []*scanWrite) {
+	n := len(group)
+	var (
+		scanIDs, badgeIDs, nomIDs, checkpoints, directions, events, devices, deviceResults, resps, tokens = make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n)
+		serials                     = make([]int32, n)
+		inside, exclusive, conflict = make([]bool, n), make([]bool, n), make([]bool, n)
+		scannedAt, receivedAt       = make([]time.Time, n), make([]time.Time, n)
+	)
+	for i, g := range group {
+		r := g.rec
+		scanIDs[i], badgeIDs[i], nomIDs[i], serials[i] = r.ScanID, r.BadgeID, r.NominationID, int32(r.Serial)
+		inside[i], exclusive[i] = r.Direction == domain.DirectionIn, g.exclusive && r.Direction == domain.DirectionIn
+		checkpoints[i], directions[i], scannedAt[i], receivedAt[i] = r.Checkpoint, r.Direction, r.ScannedAt, r.ReceivedAt
+		events[i], devices[i], conflict[i], deviceResults[i], resps[i], tokens[i] = r.Event, r.Device, r.Conflict, r.DeviceResult, g.resp, r.Token
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	written := map[string]bool{}
+	rows, err := w.db.QueryContext(ctx, groupSQL, scanIDs, badgeIDs, nomIDs, serials, inside, exclusive, checkpoints,
+		directions, scannedAt, receivedAt, events, devices, conflict, deviceResults, resps, tokens)
+	if err == nil {
+		for rows.Next() {
+			var id string
+			var repeat bool
+			if err = rows.Scan(&id, &repeat); err != nil {
+				break
+			}
+			written[id] = repeat
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		rows.Close()
+	}
+	for _, g := range group {
+		repeat, ok := written[g.rec.ScanID]
+		g.done <- scanWritten{ok: ok && err == nil, repeat: repeat, err: err}
+	}
+}
