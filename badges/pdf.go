@@ -9,8 +9,7 @@ import (
 	"strings"
 
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
+	"github.com/osce/accredit/pdftext"
 )
 
 // Card is what a printed badge shows. The caller fills it from the badge,
@@ -110,14 +109,8 @@ var (
 	white    = Color{0xFF, 0xFF, 0xFF}
 )
 
-// fontFamily is the embedded Go font. The PDF core fonts only cover
-// Latin-1, which would mangle names like Łukasiewicz or Țurcanu; the Go
-// fonts cover the whole of WGL4 (Latin, Greek, Cyrillic), are embedded as
-// subsets, and ship with golang.org/x/image so no font file is deployed.
-const fontFamily = "gofont"
-
-// doc wraps an fpdf document with the fonts loaded and a counter for image
-// names, which must be unique per document.
+// doc wraps an fpdf document with the Go fonts (pdftext.Family) loaded and
+// a counter for image names, which must be unique per document.
 type doc struct {
 	pdf    *fpdf.Fpdf
 	images int
@@ -133,8 +126,7 @@ func newDoc(pageW, pageH float64) *doc {
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetCellMargin(0)
 	pdf.SetCreator("accredit", true)
-	pdf.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
+	pdftext.AddFonts(pdf)
 	return &doc{pdf: pdf}
 }
 
@@ -253,7 +245,7 @@ func (d *doc) drawCard(ox, oy float64, c *Card, photo *preparedPhoto) error {
 // the space (checked by TestLongTextStaysOnCard).
 func (d *doc) drawPerson(ox, oy float64, c *Card) {
 	pdf := d.pdf
-	name := strings.TrimSpace(cleanText(c.GivenName) + " " + cleanText(c.FamilyName))
+	name := strings.TrimSpace(pdftext.Clean(c.GivenName) + " " + pdftext.Clean(c.FamilyName))
 	blocks := []textBlock{
 		fitText(pdf, c.Honorific, "", 9.5, 7, innerW, 1, 1.15, softInk),
 		fitText(pdf, name, "B", 18, 10, innerW, 2, 1.1, ink),

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/osce/accredit/pdftext"
 )
 
 // pdftotext returns the text of a PDF with all white space folded to single
@@ -176,7 +178,7 @@ func TestLongTextStaysOnCard(t *testing.T) {
 	long := strings.Repeat("Wolfeschlegelsteinhausenbergerdorff-Łukasiewicz ", 5)
 	for _, text := range []string{long, strings.Repeat("W", 300), "Zoë Müller-Łukasiewicz"} {
 		b := fitText(d.pdf, text, "B", 18, 10, innerW, 2, 1.1, ink)
-		d.pdf.SetFont(fontFamily, b.style, b.size)
+		d.pdf.SetFont(pdftext.Family, b.style, b.size)
 		if len(b.lines) > 2 {
 			t.Errorf("%d lines", len(b.lines))
 		}

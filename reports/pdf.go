@@ -12,8 +12,9 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	"github.com/osce/accredit/domain"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
+	"github.com/osce/accredit/pdftext"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/language"
 )
 
 // Heading is the title block of a report: the event's title, venue and
@@ -30,17 +31,16 @@ const (
 	marginR  = 20.0
 	contentW = pageW - marginL - marginR
 
-	topY     = 21.0       // where content starts on pages after the first
-	bottomY  = pageH - 21 // content ends above this
-	headerY  = 12.5       // running header baseline
-	footerY  = pageH - 11 // page number baseline
-	indent   = 3.0        // participants under their delegation
-	nameX    = marginL + indent
-	nameW    = 66.0
-	detailX  = marginL + 73.0
-	detailW  = marginL + contentW - detailX
-	ptMM     = 25.4 / 72
-	fontName = "gofont"
+	topY    = 21.0       // where content starts on pages after the first
+	bottomY = pageH - 21 // content ends above this
+	headerY = 12.5       // running header baseline
+	footerY = pageH - 11 // page number baseline
+	indent  = 3.0        // participants under their delegation
+	nameX   = marginL + indent
+	nameW   = 66.0
+	detailX = marginL + 73.0
+	detailW = marginL + contentW - detailX
+	ptMM    = 25.4 / 72
 )
 
 // Type sizes (points) and line heights (mm).
@@ -90,15 +90,14 @@ func ParticipantsPDF(w io.Writer, h Heading, list domain.ParticipantList) error 
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginL, topY, marginR)
 	pdf.SetCellMargin(0)
-	pdf.AddUTF8FontFromBytes(fontName, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(fontName, "B", gobold.TTF)
+	pdftext.AddFonts(pdf)
 	pdf.SetCreator("accredit", true)
-	pdf.SetTitle("List of Participants – "+clean(h.Title), true)
-	pdf.SetSubject(strings.TrimSpace(clean(h.Venue)+" "+clean(h.Dates)), true)
+	pdf.SetTitle("List of Participants – "+pdftext.Clean(h.Title), true)
+	pdf.SetSubject(strings.TrimSpace(pdftext.Clean(h.Venue)+" "+pdftext.Clean(h.Dates)), true)
 	pdf.SetLang("en")
 	pdf.SetDisplayMode("fullwidth", "continuous")
 
-	l := &layout{pdf: pdf, title: clean(h.Title)}
+	l := &layout{pdf: pdf, title: pdftext.Clean(h.Title)}
 	l.titleBlock(h, list)
 	empty := true
 	for _, g := range list.Groups {
@@ -144,7 +143,7 @@ type layout struct {
 }
 
 func (l *layout) setFont(style string, size float64, c rgb) {
-	l.pdf.SetFont(fontName, style, size)
+	l.pdf.SetFont(pdftext.Family, style, size)
 	l.pdf.SetTextColor(c.r, c.g, c.b)
 }
 
@@ -169,9 +168,9 @@ func (l *layout) newPage() {
 		return
 	}
 	l.setFont("", sizeSmall, faint)
-	group := clean(l.curGroup)
+	group := pdftext.Clean(l.curGroup)
 	gw := l.pdf.GetStringWidth(group)
-	title := ellipsize(l.pdf, "List of Participants · "+l.title, contentW-gw-8)
+	title := pdftext.Ellipsize(l.pdf, "List of Participants · "+l.title, contentW-gw-8)
 	l.pdf.Text(marginL, headerY, title)
 	l.pdf.Text(marginL+contentW-gw, headerY, group)
 	l.rule(headerY+2.2, 0.2, hair)
@@ -192,18 +191,13 @@ func (l *layout) titleBlock(h Heading, list domain.ParticipantList) {
 
 	l.setFont("B", sizeEvent, ink)
 	eh := sizeEvent * ptMM * 1.3
-	lines := wrap(pdf, l.title, contentW)
-	if len(lines) > 3 {
-		lines[2] = ellipsize(pdf, strings.Join(lines[2:], " "), contentW)
-		lines = lines[:3]
-	}
-	for _, s := range lines {
+	for _, s := range pdftext.WrapAtMost(pdf, l.title, contentW, 3) {
 		l.text(marginL, l.y, eh, s)
 		l.y += eh
 	}
 
 	var meta []string
-	for _, s := range []string{clean(h.Venue), clean(h.Dates)} {
+	for _, s := range []string{pdftext.Clean(h.Venue), pdftext.Clean(h.Dates)} {
 		if s != "" {
 			meta = append(meta, s)
 		}
@@ -212,7 +206,7 @@ func (l *layout) titleBlock(h Heading, list domain.ParticipantList) {
 		l.y += 0.8
 		l.setFont("", sizeMeta, softInk)
 		mh := sizeMeta * ptMM * 1.35
-		for _, s := range wrap(pdf, strings.Join(meta, "  ·  "), contentW) {
+		for _, s := range pdftext.Wrap(pdf, strings.Join(meta, "  ·  "), contentW) {
 			l.text(marginL, l.y, mh, s)
 			l.y += mh
 		}
@@ -235,6 +229,12 @@ func (l *layout) titleBlock(h Heading, list domain.ParticipantList) {
 	summary := plural(people, "participant", "participants") + " · " + plural(delegations, "delegation", "delegations")
 	l.text(marginL+contentW-pdf.GetStringWidth(summary), l.y, sh, summary)
 	l.y += sh + 1
+}
+
+// upper capitalises a family name the way a printed list does: with the
+// full Unicode rules (ß → SS), not rune by rune.
+func upper(s string) string {
+	return cases.Upper(language.Und).String(s)
 }
 
 func plural(n int, one, many string) string {
@@ -274,20 +274,20 @@ func (e entry) height() float64 {
 func (l *layout) measure(p domain.Participant) entry {
 	pdf := l.pdf
 	var e entry
-	name := strings.Join(nonEmpty(clean(p.Honorific), clean(p.GivenName), upper(clean(p.FamilyName))), " ")
+	name := strings.Join(nonEmpty(pdftext.Clean(p.Honorific), pdftext.Clean(p.GivenName), upper(pdftext.Clean(p.FamilyName))), " ")
 	l.setFont("", sizeName, ink)
-	e.name = wrap(pdf, name, nameW)
+	e.name = pdftext.Wrap(pdf, name, nameW)
 
-	fn, org := clean(p.Function), clean(p.Organization)
+	fn, org := pdftext.Clean(p.Function), pdftext.Clean(p.Organization)
 	l.setFont("", sizeDetail, ink)
 	switch {
 	case fn != "" && org != "" && pdf.GetStringWidth(fn+", "+org) <= detailW:
 		e.details = []detailLine{{text: fn + ",", org: " " + org}}
 	default:
-		for _, s := range wrap(pdf, fn, detailW) {
+		for _, s := range pdftext.Wrap(pdf, fn, detailW) {
 			e.details = append(e.details, detailLine{text: s})
 		}
-		for _, s := range wrap(pdf, org, detailW) {
+		for _, s := range pdftext.Wrap(pdf, org, detailW) {
 			e.details = append(e.details, detailLine{org: s})
 		}
 	}
@@ -333,7 +333,7 @@ func (l *layout) group(g domain.ParticipantGroup) {
 			}
 			l.y += before
 			l.setFont("B", sizeGroup, accent)
-			l.text(marginL, l.y, groupH, upper(clean(title)))
+			l.text(marginL, l.y, groupH, upper(pdftext.Clean(title)))
 			l.y += groupH
 			l.rule(l.y+0.4, 0.35, accent)
 			l.y += groupAfter
@@ -353,9 +353,9 @@ func (l *layout) delegation(d domain.ParticipantDelegation, entries []entry, bef
 		before = 0
 	}
 	l.y += before
-	name := clean(d.Name)
+	name := pdftext.Clean(d.Name)
 	if name == "" {
-		name = clean(d.Code)
+		name = pdftext.Clean(d.Code)
 	}
 	l.delegationHeading(name, false)
 	for _, e := range entries {
@@ -370,7 +370,7 @@ func (l *layout) delegation(d domain.ParticipantDelegation, entries []entry, bef
 func (l *layout) delegationHeading(name string, continued bool) {
 	pdf := l.pdf
 	l.setFont("B", sizeDelegation, ink)
-	name = ellipsize(pdf, name, contentW-30)
+	name = pdftext.Ellipsize(pdf, name, contentW-30)
 	l.text(marginL, l.y, delH, name)
 	if continued {
 		x := marginL + pdf.GetStringWidth(name)

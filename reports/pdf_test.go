@@ -11,9 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-pdf/fpdf"
 	"github.com/osce/accredit/domain"
-	"golang.org/x/image/font/gofont/goregular"
 )
 
 var sampleHeading = Heading{
@@ -283,25 +281,7 @@ func TestParticipantsRows(t *testing.T) {
 	}
 }
 
-func TestClean(t *testing.T) {
-	for in, want := range map[string]string{
-		"  Zoë   Müller ":          "Zoë Müller",
-		"Dragos\u0326":             "Drago?", // replaced below
-		"Məmmədov":                 "Mämmädov",
-		"Nguyễn Thị Ằ":             "Nguyên Thi Ă",
-		"a\u00a0b\tc\nd":           "a b c d",
-		"\U0001F600x\U00010000":    "?x?",
-		"bad\xffbyte":              "badbyte",
-		"zero\u200bwidth\u0000nul": "zerowidthnul",
-		"Παπαδόπουλος Коваленко": "Παπαδόπουλος Коваленко",
-	} {
-		if in == "Dragos\u0326" {
-			want = "Dragoș" // NFC composes s + comma below into ș
-		}
-		if got := clean(in); got != want {
-			t.Errorf("clean(%q) = %q, want %q", in, got, want)
-		}
-	}
+func TestUpper(t *testing.T) {
 	if got := upper("Weiß"); got != "WEISS" {
 		t.Errorf("upper: %q", got)
 	}
@@ -330,36 +310,5 @@ func BenchmarkParticipantsPDF1000(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.SetBytes(int64(buf.Len()))
-	}
-}
-
-func TestWrap(t *testing.T) {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes(fontName, "", goregular.TTF)
-	pdf.SetFont(fontName, "", 10)
-	for _, tc := range []struct {
-		text  string
-		width float64
-		want  []string
-	}{
-		{"Deputy Head of Mission", 200, []string{"Deputy Head of Mission"}},
-		{"Deputy Head of Mission", 30, []string{"Deputy Head of", "Mission"}},
-		{"von Hohenberg-Łukasiewicz-Schönborn", 45, []string{"von Hohenberg-", "Łukasiewicz-Schönborn"}},
-		{"Hohenberg-Łukasiewicz-Schönborn", 25, []string{"Hohenberg-", "Łukasiewicz-", "Schönborn"}},
-		{"Abcdefghijklmnopqrstuvwxyz", 20, nil}, // broken between letters
-		{"", 20, nil},
-	} {
-		got := wrap(pdf, tc.text, tc.width)
-		for _, s := range got {
-			if pdf.GetStringWidth(s) > tc.width {
-				t.Errorf("wrap(%q, %v): %q is too wide", tc.text, tc.width, s)
-			}
-		}
-		if strings.Join(strings.Fields(strings.Join(got, "")), "") != strings.Join(strings.Fields(tc.text), "") {
-			t.Errorf("wrap(%q) lost text: %q", tc.text, got)
-		}
-		if tc.want != nil && !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("wrap(%q, %v) = %q, want %q", tc.text, tc.width, got, tc.want)
-		}
 	}
 }
