@@ -45,7 +45,7 @@ func (s *Server) importNominations(c *gin.Context) {
 		problem(c, domain.Invalid(fe...))
 		return
 	}
-	created, err := s.svc.Import(c.Request.Context(), eventOf(c).Code, in, dryRun)
+	created, err := s.svc.Import(c.Request.Context(), eventOf(c), in, dryRun)
 	var de *domain.Error
 	if asDomain(err, &de) {
 		for i := range de.Fields {

@@ -44,7 +44,7 @@ func (s *Server) submitNomination(c *gin.Context) {
 		if err != nil {
 			return 0, nil, err
 		}
-		n, err := s.svc.Submit(c.Request.Context(), eventOf(c).Code, &domain.Nomination{Delegation: deleg, Fields: in.fields()})
+		n, err := s.svc.Submit(c.Request.Context(), eventOf(c), &domain.Nomination{Delegation: deleg, Fields: in.fields()})
 		if err != nil {
 			return 0, nil, err
 		}

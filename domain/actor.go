@@ -25,10 +25,13 @@ type Token struct {
 	Name       string
 	Role       Role
 	Delegation string // delegation code, role delegation only
-	Event      string // event code, role security only (optional)
-	ExpiresAt  *time.Time
-	RevokedAt  *time.Time
-	CreatedAt  time.Time
+	// DelegationKind is read with the token, so that a request needs one
+	// query to know who it is.
+	DelegationKind string
+	Event          string // event code, role security only (optional)
+	ExpiresAt      *time.Time
+	RevokedAt      *time.Time
+	CreatedAt      time.Time
 }
 
 // Active reports whether the token may still authenticate at now.

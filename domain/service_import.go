@@ -20,7 +20,7 @@ var errDryRun = errors.New("dry run")
 // judged in file order as if submitted one by one (quotas, duplicates, the
 // waitlist), in one transaction. Any bad row refuses the whole file with
 // every row's problems; dryRun judges and saves nothing.
-func (s *Service) Import(ctx context.Context, event string, rows []ImportRow, dryRun bool) ([]Nomination, error) {
+func (s *Service) Import(ctx context.Context, ev *Event, rows []ImportRow, dryRun bool) ([]Nomination, error) {
 	if len(rows) > MaxImportRows {
 		return nil, Invalid(FieldError{Row: 0, Field: "file", Code: "too_many_rows", Message: "at most 5000 rows per import"})
 	}
@@ -54,7 +54,8 @@ func (s *Service) Import(ctx context.Context, event string, rows []ImportRow, dr
 			n.Normalize()
 			c, ok := cache[n.Delegation]
 			if !ok {
-				c.ev, c.d, c.err = s.nominationContext(ctx, tx, event, n.Delegation)
+				c.ev = ev
+				c.d, c.err = s.nominationContext(ctx, tx, ev, n.Delegation)
 				cache[n.Delegation] = c
 			}
 			if c.err != nil {

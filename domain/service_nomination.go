@@ -9,10 +9,13 @@ import (
 // Submit creates a nomination: submitted when a seat in the delegation's
 // quota is free, waitlisted when the event keeps a waitlist, otherwise
 // quota_exceeded. n carries Delegation and Fields.
-func (s *Service) Submit(ctx context.Context, event string, n *Nomination) (*Nomination, error) {
+//
+// ev is the event as read for this request: no lock would be taken on it
+// inside the transaction either, and the seat itself is taken atomically.
+func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination) (*Nomination, error) {
 	n.Normalize()
 	err := s.Store.InTx(ctx, func(tx Tx) error {
-		ev, d, err := s.nominationContext(ctx, tx, event, n.Delegation)
+		d, err := s.nominationContext(ctx, tx, ev, n.Delegation)
 		if err != nil {
 			return err
 		}
@@ -35,29 +38,32 @@ func (s *Service) Submit(ctx context.Context, event string, n *Nomination) (*Nom
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.Nomination(ctx, event, n.ID)
+	// Freshly inserted: no photo, no badge, nothing to read back.
+	return n, nil
 }
 
-// nominationContext loads the event and delegation of a new nomination and
-// checks that the delegation is invited and registration is open to the actor.
-func (s *Service) nominationContext(ctx context.Context, tx Tx, event, delegation string) (*Event, *Delegation, error) {
-	ev, err := tx.Event(ctx, event)
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := tx.Delegation(ctx, delegation)
-	if IsCode(err, CodeNotFound) {
-		return nil, nil, Invalid(FieldError{Field: "delegation", Code: "unknown", Message: "no delegation " + delegation})
-	} else if err != nil {
-		return nil, nil, err
+// nominationContext loads the delegation of a new nomination and checks
+// that it is invited and that registration is open to the actor. A
+// delegation token's own delegation was read with the token.
+func (s *Service) nominationContext(ctx context.Context, tx Tx, ev *Event, delegation string) (*Delegation, error) {
+	a := ActorFrom(ctx)
+	d := &Delegation{Code: a.Delegation, Kind: a.DelegationKind}
+	if a.Role != RoleDelegation || a.Delegation != delegation || a.DelegationKind == "" {
+		var err error
+		d, err = tx.Delegation(ctx, delegation)
+		if IsCode(err, CodeNotFound) {
+			return nil, Invalid(FieldError{Field: "delegation", Code: "unknown", Message: "no delegation " + delegation})
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	if !ev.Invites(d.Kind) {
-		return nil, nil, Errorf(CodeForbidden, "delegation %s (%s) is not invited to %s", d.Code, d.Kind, ev.Code)
+		return nil, Errorf(CodeForbidden, "delegation %s (%s) is not invited to %s", d.Code, d.Kind, ev.Code)
 	}
-	if err := ev.CheckRegistration(s.now(), ActorFrom(ctx).IsSecretariat()); err != nil {
-		return nil, nil, err
+	if err := ev.CheckRegistration(s.now(), a.IsSecretariat()); err != nil {
+		return nil, err
 	}
-	return ev, d, nil
+	return d, nil
 }
 
 // checkFields applies the event's rules and checks the chosen sessions.
@@ -85,12 +91,12 @@ func (s *Service) checkFields(ctx context.Context, tx Tx, ev *Event, f *Fields) 
 
 // takeSeat claims one seat of the delegation's quota for mode.
 func (s *Service) takeSeat(ctx context.Context, tx Tx, ev *Event, d *Delegation, mode string) error {
-	limit, err := quotaLimit(ctx, tx, ev, d, mode)
-	if err != nil {
+	ok, err := tx.TakeSeat(ctx, ev.Code, d.Code, mode, ev.DefaultQuota(d.Kind, mode))
+	if err != nil || ok {
 		return err
 	}
-	ok, err := tx.TakeSeat(ctx, ev.Code, d.Code, mode, limit)
-	if err != nil || ok {
+	limit, err := quotaLimit(ctx, tx, ev, d, mode)
+	if err != nil || limit == nil {
 		return err
 	}
 	use, err := tx.QuotaUse(ctx, ev.Code, d.Code)
@@ -373,7 +379,11 @@ func (s *Service) Substitute(ctx context.Context, event, id string, fields Field
 		if _, err := Transition(old.Status, ActionSubstitute); err != nil {
 			return err
 		}
-		ev, d, err := s.nominationContext(ctx, tx, event, old.Delegation)
+		ev, err := tx.Event(ctx, event)
+		if err != nil {
+			return err
+		}
+		d, err := s.nominationContext(ctx, tx, ev, old.Delegation)
 		if err != nil {
 			return err
 		}

@@ -82,8 +82,10 @@ type EventStore interface {
 	Overrides(ctx context.Context, event string) (map[string]Limits, error)
 
 	// TakeSeat counts one more active nomination of a delegation in a mode
-	// if the count is below limit (nil: unlimited); false when full.
-	TakeSeat(ctx context.Context, event, delegation, mode string, limit *int) (bool, error)
+	// if the count is below its limit: the delegation's override for the
+	// mode when one is set, else defaultLimit (nil: unlimited). False when
+	// full.
+	TakeSeat(ctx context.Context, event, delegation, mode string, defaultLimit *int) (bool, error)
 	ReleaseSeat(ctx context.Context, event, delegation, mode string) error
 	// TakeCapacity counts one more approval in a mode against the event's
 	// capacity, read from the event row itself.

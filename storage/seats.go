@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/osce/accredit/domain"
 )
@@ -13,21 +14,32 @@ import (
 // transactions at once, in one process or many; on SQLite every write
 // transaction is IMMEDIATE and so runs alone.
 
-func (s *Store) TakeSeat(ctx context.Context, event, delegation, mode string, limit *int) (bool, error) {
-	db := s.with(ctx)
-	if err := db.Exec(`INSERT INTO quota_seats (event_code, delegation_code, mode, used) VALUES (?, ?, ?, 0)
-		ON CONFLICT DO NOTHING`, event, delegation, mode).Error; err != nil {
-		return false, translate(err)
+func (s *Store) TakeSeat(ctx context.Context, event, delegation, mode string, defaultLimit *int) (bool, error) {
+	// The limit is the delegation's override for the mode (NULL there is
+	// unlimited) or else the event's default; resolving it in the statement
+	// makes the check and the take one atomic step, and one round trip.
+	col := "in_person"
+	if mode == domain.ModeOnline {
+		col = "online"
 	}
-	q := `UPDATE quota_seats SET used = used + 1 WHERE event_code = ? AND delegation_code = ? AND mode = ?`
-	args := []any{event, delegation, mode}
-	if limit != nil {
-		q += ` AND used < ?`
-		args = append(args, *limit)
+	def := unlimited
+	if defaultLimit != nil {
+		def = *defaultLimit
 	}
-	res := db.Exec(q, args...)
-	return res.RowsAffected == 1, res.Error
+	limit := `COALESCE((SELECT COALESCE(o.` + col + `, ` + strconv.Itoa(unlimited) + `) FROM quota_overrides o
+		WHERE o.event_code = ? AND o.delegation_code = ?), ?)`
+	var used []int
+	err := s.with(ctx).Raw(`INSERT INTO quota_seats (event_code, delegation_code, mode, used)
+		SELECT ?, ?, ?, 1 WHERE 0 < `+limit+`
+		ON CONFLICT (event_code, delegation_code, mode) DO UPDATE SET used = quota_seats.used + 1
+		WHERE quota_seats.used < `+limit+`
+		RETURNING used`,
+		event, delegation, mode, event, delegation, def, event, delegation, def).Scan(&used).Error
+	return len(used) == 1, translate(err)
 }
+
+// unlimited stands for "no limit" inside SQL comparisons.
+const unlimited = 1<<31 - 1
 
 func (s *Store) ReleaseSeat(ctx context.Context, event, delegation, mode string) error {
 	return s.with(ctx).Exec(`UPDATE quota_seats SET used = used - 1

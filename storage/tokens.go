@@ -47,11 +47,32 @@ func (s *Store) EnsureToken(ctx context.Context, t *domain.Token, hash string) (
 }
 
 func (s *Store) TokenByHash(ctx context.Context, hash string) (*domain.Token, error) {
-	var row tokenRow
-	if err := s.with(ctx).Where("hash = ?", hash).Take(&row).Error; err != nil {
-		return nil, translate(err)
+	// GORM does not fill embedded structs in a Table() scan: flat fields.
+	var rows []struct {
+		ID             string
+		Name           string
+		Role           string
+		DelegationCode *string
+		EventCode      *string
+		ExpiresAt      *time.Time
+		RevokedAt      *time.Time
+		CreatedAt      time.Time
+		Kind           *string
 	}
-	return row.domain(), nil
+	err := s.with(ctx).Table("tokens t").
+		Select("t.id, t.name, t.role, t.delegation_code, t.event_code, t.expires_at, t.revoked_at, t.created_at, d.kind").
+		Joins("LEFT JOIN delegations d ON d.code = t.delegation_code").Where("t.hash = ?", hash).Limit(1).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, domain.NotFound("token")
+	}
+	r := rows[0]
+	t := (&tokenRow{ID: r.ID, Name: r.Name, Role: r.Role, DelegationCode: r.DelegationCode, EventCode: r.EventCode,
+		ExpiresAt: r.ExpiresAt, RevokedAt: r.RevokedAt, CreatedAt: r.CreatedAt}).domain()
+	t.DelegationKind = deref(r.Kind)
+	return t, nil
 }
 
 func (s *Store) ListTokens(ctx context.Context, p domain.Page) ([]domain.Token, string, error) {

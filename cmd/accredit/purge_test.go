@@ -53,14 +53,14 @@ func pgSetup(t *testing.T, env map[string]string, events map[string][2]string) {
 	svc := domain.NewService(store)
 	photo := pgJPEG(t)
 	for code, days := range events {
-		_, err := svc.CreateEvent(ctx, &domain.Event{Code: code, Title: "Annual Police Experts Meeting", Venue: "Hofburg, Vienna",
+		ev, err := svc.CreateEvent(ctx, &domain.Event{Code: code, Title: "Annual Police Experts Meeting", Venue: "Hofburg, Vienna",
 			Timezone: "Europe/Vienna", StartsOn: days[0], EndsOn: days[1], Format: domain.FormatHybrid, Status: domain.EventOpen,
 			InvitedKinds: []string{"participating_state"}})
 		if err != nil {
 			t.Fatalf("create %s: %v", code, err)
 		}
 		for i, d := range []string{"AUT", "DEU"} {
-			n, err := svc.Submit(ctx, code, &domain.Nomination{Delegation: d, Fields: domain.Fields{
+			n, err := svc.Submit(ctx, ev, &domain.Nomination{Delegation: d, Fields: domain.Fields{
 				Category: "delegate", Mode: domain.ModeInPerson,
 				Person: domain.Person{Honorific: "Ms.", GivenName: "Anna", FamilyName: fmt.Sprintf("Țurcanu-%s-%d", code, i),
 					Gender: "female", Function: "Police Attaché", Nationality: d,
