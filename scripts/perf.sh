@@ -59,6 +59,7 @@ say "rss_after_scan_mb $(rss)"
 load -scenario submit -concurrency "$CLIENTS" -duration 20s
 load -scenario approve -concurrency "$CLIENTS" -duration 10s
 load -scenario qr -concurrency 16 -duration 10s
+load -scenario qr -concurrency 4 -duration 10s
 load -scenario list -concurrency 16 -duration 10s
 load -scenario print -print-badges 1000
 

@@ -117,7 +117,7 @@ func (s *Store) ListBadges(ctx context.Context, f domain.BadgeFilter) ([]domain.
 		return nil, "", err
 	}
 	limit := limitOf(f.Page)
-	q := afterKey(s.with(ctx).Table("badges").Where("event_code = ?", f.Event), "id", after).Order("id").Limit(limit + 1)
+	q := afterKey(inEvent(s.with(ctx).Table("badges"), f.Event, "id"), "id", after).Limit(limit + 1)
 	if f.Delegation != "" {
 		q = q.Where("nomination_id IN (?)", s.with(ctx).Table("nominations").Select("id").
 			Where("event_code = ? AND delegation_code = ?", f.Event, f.Delegation))

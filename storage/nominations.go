@@ -157,7 +157,7 @@ func (s *Store) ListNominations(ctx context.Context, f domain.NominationFilter) 
 		return nil, "", err
 	}
 	limit := limitOf(f.Page)
-	q := s.with(ctx).Where("event_code = ?", f.Event)
+	q := inEvent(s.with(ctx), f.Event, "id")
 	if after != "" {
 		q = q.Where("id > ?", after)
 	}
@@ -175,7 +175,7 @@ func (s *Store) ListNominations(ctx context.Context, f domain.NominationFilter) 
 		q = q.Where(`search_key LIKE ? ESCAPE '\'`, like)
 	}
 	var rows []nominationRow
-	if err := q.Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
+	if err := q.Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, "", err
 	}
 	rows, next := pageOf(rows, limit, func(r nominationRow) string { return r.ID })

@@ -60,3 +60,14 @@ func afterKey(q *gorm.DB, column, key string) *gorm.DB {
 	}
 	return q.Where(column+" > ?", key)
 }
+
+// inEvent restricts a list to one event and orders it by key within the
+// event. The event is a range, not an equality, on purpose: PostgreSQL
+// drops a column compared for equality from the sort keys and then walks
+// the primary key in id order, filtering, which for the newest event means
+// passing every older event's rows first. As a range, only the
+// (event_code, key) index gives the order, and each page is a short index
+// scan however many events the database holds.
+func inEvent(q *gorm.DB, event, key string) *gorm.DB {
+	return q.Where("event_code >= ? AND event_code <= ?", event, event).Order("event_code, " + key)
+}

@@ -132,7 +132,7 @@ func (s *Store) ListScans(ctx context.Context, f domain.ScanFilter) ([]domain.Sc
 		return nil, "", err
 	}
 	limit := limitOf(f.Page)
-	q := s.with(ctx).Where("event_code = ?", f.Event).Order("seq").Limit(limit + 1)
+	q := inEvent(s.with(ctx), f.Event, "seq").Limit(limit + 1)
 	if after != "" {
 		seq, err := strconv.ParseInt(after, 10, 64)
 		if err != nil {
