@@ -13,14 +13,19 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
+// record stores a request's answer inside the transaction that makes its
+// change, so that the answer and the change commit together; nil when the
+// request carries no Idempotency-Key.
+type record func(tx domain.Tx, status int, out any) error
+
 // idempotent runs handle at most once per Idempotency-Key and token (SPEC
 // §6): a replay answers the first status and body; the same key with
 // another body, or while the first request is still running, is 409; a
 // failed request stores nothing, so its retry is judged afresh.
-func (s *Server) idempotent(c *gin.Context, body []byte, handle func() (int, any, error)) {
+func (s *Server) idempotent(c *gin.Context, body []byte, handle func(record) (int, any, error)) {
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" {
-		s.respond(c, handle)
+		s.respond(c, func() (int, any, error) { return handle(nil) })
 		return
 	}
 	if len(key) > 200 || strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
@@ -47,7 +52,15 @@ func (s *Server) idempotent(c *gin.Context, body []byte, handle func() (int, any
 		c.Data(prior.Status, "application/json; charset=utf-8", prior.Body)
 		return
 	}
-	status, out, err := handle()
+	var stored []byte
+	status, out, err := handle(func(tx domain.Tx, status int, out any) error {
+		b, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		stored = b
+		return tx.CompleteIdempotencyKey(ctx, scope, key, status, b)
+	})
 	// The outcome is recorded even if the client went away meanwhile.
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
@@ -58,15 +71,16 @@ func (s *Server) idempotent(c *gin.Context, body []byte, handle func() (int, any
 		problem(c, err)
 		return
 	}
-	b, err := json.Marshal(out)
-	if err == nil {
-		err = s.store.CompleteIdempotencyKey(bg, scope, key, status, b)
+	if stored == nil { // the handler had no transaction to record in
+		if stored, err = json.Marshal(out); err == nil {
+			err = s.store.CompleteIdempotencyKey(bg, scope, key, status, stored)
+		}
+		if err != nil {
+			problem(c, err)
+			return
+		}
 	}
-	if err != nil {
-		problem(c, err)
-		return
-	}
-	c.Data(status, "application/json; charset=utf-8", b)
+	c.Data(status, "application/json; charset=utf-8", stored)
 }
 
 func (s *Server) respond(c *gin.Context, handle func() (int, any, error)) {

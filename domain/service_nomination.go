@@ -12,7 +12,10 @@ import (
 //
 // ev is the event as read for this request: no lock would be taken on it
 // inside the transaction either, and the seat itself is taken atomically.
-func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination) (*Nomination, error) {
+// within, if not nil, runs last in the same transaction: the caller can
+// record its answer (an idempotent response) so that it commits with the
+// nomination or not at all.
+func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination, within func(Tx, *Nomination) error) (*Nomination, error) {
 	n.Normalize()
 	err := s.Store.InTx(ctx, func(tx Tx) error {
 		d, err := s.nominationContext(ctx, tx, ev, n.Delegation)
@@ -32,8 +35,14 @@ func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination) (*Nomina
 		if err := tx.InsertNomination(ctx, n); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, "nomination.submit", "nomination", n.ID, ev.Code,
-			map[string]any{"delegation": n.Delegation, "status": n.Status, "mode": n.Mode, "category": n.Category})
+		if err := s.audit(ctx, tx, "nomination.submit", "nomination", n.ID, ev.Code,
+			map[string]any{"delegation": n.Delegation, "status": n.Status, "mode": n.Mode, "category": n.Category}); err != nil {
+			return err
+		}
+		if within != nil {
+			return within(tx, n)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

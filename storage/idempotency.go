@@ -25,27 +25,40 @@ const staleClaim = 2 * time.Minute
 
 // ReserveIdempotencyKey claims the key with a committed row before the
 // request runs, so that a concurrent duplicate in any process sees the claim
-// (the primary key decides who was first).
+// (the primary key decides who was first). The usual case is one INSERT.
 func (s *Store) ReserveIdempotencyKey(ctx context.Context, scope, key, hash string) (*domain.IdempotentResponse, error) {
-	now := s.db.NowFunc()
 	db := s.with(ctx)
-	if err := db.Where("scope = ? AND key = ? AND done = ? AND created_at < ?", scope, key, false, now.Add(-staleClaim)).
-		Delete(&idempotencyRow{}).Error; err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		now := s.db.NowFunc()
+		res := db.Exec(`INSERT INTO idempotency_keys (scope, key, request_hash, done, status, created_at)
+			VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING`, scope, key, hash, false, now)
+		if res.Error != nil {
+			return nil, res.Error
+		}
+		if res.RowsAffected == 1 {
+			return nil, nil
+		}
+		var rows []idempotencyRow
+		if err := db.Where("scope = ? AND key = ?", scope, key).Limit(1).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		if len(rows) == 0 && attempt < 3 {
+			continue // released meanwhile: claim it
+		}
+		if len(rows) == 0 {
+			return nil, domain.Errorf(domain.CodeConflict, "this Idempotency-Key is being claimed and released concurrently; retry")
+		}
+		r := rows[0]
+		if !r.Done && r.CreatedAt.Before(now.Add(-staleClaim)) && attempt < 3 {
+			// A claim left by a process that died mid-request.
+			if err := db.Where("scope = ? AND key = ? AND done = ? AND created_at = ?", scope, key, false, r.CreatedAt).
+				Delete(&idempotencyRow{}).Error; err != nil {
+				return nil, err
+			}
+			continue
+		}
+		return &domain.IdempotentResponse{RequestHash: r.RequestHash, Done: r.Done, Status: r.Status, Body: r.Body}, nil
 	}
-	res := db.Exec(`INSERT INTO idempotency_keys (scope, key, request_hash, done, status, created_at)
-		VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING`, scope, key, hash, false, now)
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 1 {
-		return nil, nil
-	}
-	var row idempotencyRow
-	if err := db.Where("scope = ? AND key = ?", scope, key).Take(&row).Error; err != nil {
-		return nil, translate(err)
-	}
-	return &domain.IdempotentResponse{RequestHash: row.RequestHash, Done: row.Done, Status: row.Status, Body: row.Body}, nil
 }
 
 func (s *Store) CompleteIdempotencyKey(ctx context.Context, scope, key string, status int, body []byte) error {

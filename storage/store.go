@@ -46,6 +46,9 @@ type Config struct {
 	URL     string
 	DataDir string
 	Logger  *slog.Logger
+	// MaxConns caps the connection pool; 0 means 20 on PostgreSQL and 16
+	// on SQLite.
+	MaxConns int
 }
 
 // Open connects to the database. It does not migrate: call Migrate.
@@ -78,16 +81,18 @@ func Open(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dialect == Postgres {
-		sqlDB.SetMaxOpenConns(40)
-		sqlDB.SetMaxIdleConns(40)
-		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	} else {
-		// WAL lets readers run beside the one writer; immediate transactions
-		// queue writers on the busy timeout instead of failing on upgrade.
-		sqlDB.SetMaxOpenConns(16)
-		sqlDB.SetMaxIdleConns(16)
+	// On SQLite, WAL lets readers run beside the one writer; immediate
+	// transactions queue writers on the busy timeout instead of failing.
+	conns := cfg.MaxConns
+	if conns <= 0 {
+		conns = 16
+		if dialect == Postgres {
+			conns = 20
+		}
 	}
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	st := &Store{db: db, dialect: dialect, sqlDB: sqlDB}
 	if dialect == Postgres {
 		st.writer = newScanWriter(sqlDB)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -16,6 +17,7 @@ type config struct {
 	RetiredKeys []string
 	Metrics     bool
 	PprofAddr   string
+	MaxConns    int
 	LogLevel    slog.Level
 }
 
@@ -36,6 +38,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if p = strings.TrimSpace(p); p != "" {
 			c.RetiredKeys = append(c.RetiredKeys, p)
 		}
+	}
+	if v := getenv("ACCREDIT_DB_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("ACCREDIT_DB_MAX_CONNS must be a number from 1 to 1000")
+		}
+		c.MaxConns = n
 	}
 	if v := getenv("ACCREDIT_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {

@@ -45,6 +45,7 @@ Configuration (environment):
   ACCREDIT_ADMIN_TOKEN   bootstrap secretariat token, at least 24 characters
   ACCREDIT_SIGNING_KEY   Ed25519 badge-signing key file (default: generated in ACCREDIT_DATA_DIR)
   ACCREDIT_RETIRED_SIGNING_KEYS  comma-separated older key files whose badges still verify
+  ACCREDIT_DB_MAX_CONNS  database connection pool size (default 20 on PostgreSQL, 16 on SQLite)
   ACCREDIT_METRICS       "off" disables /metrics
   ACCREDIT_PPROF_ADDR    loopback address for the Go profiler (off by default)
   ACCREDIT_LOG_LEVEL     debug, info (default), warn, error

@@ -19,7 +19,7 @@ import (
 
 // openStore connects and migrates: every command works on a current schema.
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*storage.Store, error) {
-	store, err := storage.Open(storage.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	store, err := storage.Open(storage.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log, MaxConns: cfg.MaxConns})
 	if err != nil {
 		return nil, err
 	}
