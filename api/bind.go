@@ -51,6 +51,9 @@ func readBody(c *gin.Context, limit int64) ([]byte, error) {
 // decodeStrict decodes one JSON value, refusing unknown fields, wrong
 // types and trailing data.
 func decodeStrict(b []byte, v any) error {
+	if bytes.Contains(b, []byte(`\u0000`)) {
+		return domain.Errorf(domain.CodeMalformedBody, "text may not contain the NUL character (\\u0000)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

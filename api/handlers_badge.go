@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -138,12 +139,13 @@ func (s *Server) badgePDF(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	c.Header("Content-Type", "application/pdf")
-	c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="badge-%s-%d.pdf"`, b.ID, b.Serial))
-	c.Status(http.StatusOK)
-	if err := badges.RenderPDF(c.Writer, card); err != nil {
-		s.log.Error("render badge", "err", err, "request_id", requestID(c))
+	var buf bytes.Buffer
+	if err := badges.RenderPDF(&buf, card); err != nil {
+		problem(c, err)
+		return
 	}
+	c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="badge-%s-%d.pdf"`, b.ID, b.Serial))
+	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 }
 
 type printIn struct {
@@ -194,12 +196,33 @@ func (s *Server) printBadges(c *gin.Context) {
 		i++
 		return card, true, err
 	}
-	c.Header("Content-Type", "application/pdf")
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="badges-%s.pdf"`, ev.Code))
-	c.Status(http.StatusOK)
-	if _, err := badges.RenderBatch(c.Writer, pull); err != nil {
+	// The batch writes nothing until it is complete, so headers go out with
+	// the first byte and a failure before it is still a problem+json.
+	out := &lazyDownload{c: c, mime: "application/pdf", filename: fmt.Sprintf("badges-%s.pdf", ev.Code)}
+	if _, err := badges.RenderBatch(out, pull); err != nil {
+		if !out.started {
+			problem(c, err)
+			return
+		}
 		s.log.Error("render badge batch", "err", err, "request_id", requestID(c))
 	}
+}
+
+// lazyDownload sends the download headers with the first byte written.
+type lazyDownload struct {
+	c              *gin.Context
+	mime, filename string
+	started        bool
+}
+
+func (d *lazyDownload) Write(p []byte) (int, error) {
+	if !d.started {
+		d.started = true
+		d.c.Header("Content-Type", d.mime)
+		d.c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, d.filename))
+		d.c.Status(http.StatusOK)
+	}
+	return d.c.Writer.Write(p)
 }
 
 // cardMaker fills badge cards for one event, looking each delegation's

@@ -7,10 +7,10 @@ import (
 )
 
 // ttlCache keeps values for a short time. It serves the scan path, where a
-// queue at the door must not wait on lookups that almost never change; the
-// writes that matter re-check the database (see Store.RecordAccepted), so
-// staleness can delay a change by at most the TTL, never let a revoked
-// badge in.
+// queue at the door must not wait on lookups that almost never change. A
+// stale view never decides alone: an acceptance is written only if the
+// database still agrees (Store.RecordAccepted), and a rejection that rests
+// on a badge view is confirmed from the database before it is recorded.
 type ttlCache[V any] struct {
 	ttl time.Duration
 	max int

@@ -81,8 +81,18 @@ func (p *Person) DisplayName() string {
 }
 
 // CleanText trims and NFC-normalises free text so that "Zoë" typed with a
-// combining diaeresis and with a precomposed ë are stored alike.
-func CleanText(s string) string { return norm.NFC.String(strings.TrimSpace(s)) }
+// combining diaeresis and with a precomposed ë are stored alike, and drops
+// control characters (PostgreSQL refuses NUL in text; none belongs in a
+// name or a remark line anyway, except tab and newline).
+func CleanText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	return norm.NFC.String(strings.TrimSpace(s))
+}
 
 // Normalize trims and normalises every text field in place.
 func (f *Fields) Normalize() {

@@ -173,7 +173,9 @@ type BadgeView struct {
 // ScanStore keeps scans and the presence state of badges.
 type ScanStore interface {
 	ScanBadge(ctx context.Context, badgeID string) (*ScanBadge, error)
-	ScanByID(ctx context.Context, scanID string) (*ScanRecord, error)
+	// ScanByID returns the event's scan with that id; a scan_id used at
+	// another event is a conflict, never that event's answer.
+	ScanByID(ctx context.Context, event, scanID string) (*ScanRecord, error)
 	// InsertScan records a scan unless its scan_id is known; false then.
 	InsertScan(ctx context.Context, r *ScanRecord) (bool, error)
 	// RecordAccepted records an accepted scan and its presence change at

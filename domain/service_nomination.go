@@ -105,8 +105,15 @@ func (s *Service) takeSeat(ctx context.Context, tx Tx, ev *Event, d *Delegation,
 		return err
 	}
 	limit, err := quotaLimit(ctx, tx, ev, d, mode)
-	if err != nil || limit == nil {
+	if err != nil {
 		return err
+	}
+	if limit == nil {
+		// The quota was lifted between the two reads: take the seat now.
+		if ok, err := tx.TakeSeat(ctx, ev.Code, d.Code, mode, ev.DefaultQuota(d.Kind, mode)); err != nil || ok {
+			return err
+		}
+		return Errorf(CodeConflict, "the %s quota of %s changed during the request; retry", mode, d.Code)
 	}
 	use, err := tx.QuotaUse(ctx, ev.Code, d.Code)
 	if err != nil {

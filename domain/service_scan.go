@@ -100,6 +100,12 @@ func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanR
 		if err != nil {
 			return nil, err
 		}
+		if reason != "" && !fresh && rec.BadgeID != "" {
+			// The verdict rests on a view of the badge that may be stale
+			// (reissued or revalidated in another process): a rejection is
+			// recorded for good, so it is confirmed from the database.
+			continue
+		}
 		if reason == "" {
 			s.settle(ev, rec, b, ScanAccepted, "", req)
 			ok, repeat, err := s.Store.RecordAccepted(ctx, rec, ev.AntiPassback)
@@ -110,7 +116,7 @@ func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanR
 				rec.Repeat, rec.Response.Repeat = repeat, repeat
 				return &rec.Response, nil
 			}
-			if prior, err := s.Store.ScanByID(ctx, rec.ScanID); err == nil {
+			if prior, err := s.Store.ScanByID(ctx, ev.Code, rec.ScanID); err == nil {
 				return &prior.Response, nil
 			} else if !IsCode(err, CodeNotFound) {
 				return nil, err
@@ -129,7 +135,7 @@ func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanR
 			return nil, err
 		}
 		if !inserted {
-			prior, err := s.Store.ScanByID(ctx, rec.ScanID)
+			prior, err := s.Store.ScanByID(ctx, ev.Code, rec.ScanID)
 			if IsCode(err, CodeNotFound) {
 				if err := s.tokenStillActive(ctx, rec.Token); err != nil {
 					return nil, err

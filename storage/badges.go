@@ -57,6 +57,9 @@ func (s *Store) RevokeBadge(ctx context.Context, nominationID, reason string, at
 		return nil
 	}
 	b := rows[0]
+	if err := s.lockRevocations(ctx, b.EventCode); err != nil {
+		return err
+	}
 	res := s.with(ctx).Model(&badgeRow{}).Where("id = ? AND status = ?", b.ID, domain.BadgeActive).
 		Updates(map[string]any{"status": domain.BadgeRevoked, "revoked_at": at, "revoke_reason": reason})
 	if res.Error != nil || res.RowsAffected == 0 {
@@ -151,6 +154,9 @@ func (s *Store) BumpSerial(ctx context.Context, badgeID string, at time.Time) (*
 	if err := s.with(ctx).Where("id = ?", badgeID).Take(&b).Error; err != nil {
 		return nil, translate(err)
 	}
+	if err := s.lockRevocations(ctx, b.EventCode); err != nil {
+		return nil, err
+	}
 	res := s.with(ctx).Exec(`UPDATE badges SET serial = serial + 1, issued_at = ? WHERE id = ? AND serial = ? AND status = ?`,
 		at, badgeID, b.Serial, domain.BadgeActive)
 	if res.Error != nil {
@@ -181,4 +187,16 @@ func (s *Store) Revocations(ctx context.Context, event string, since int64, limi
 func (s *Store) SetBadgeValidity(ctx context.Context, event string, from, until time.Time) error {
 	return s.with(ctx).Model(&badgeRow{}).Where("event_code = ?", event).
 		Updates(map[string]any{"valid_from": from, "valid_until": until}).Error
+}
+
+// lockRevocations makes revocations of an event commit in the order of
+// their seq: the feed's cursor is the last seq a scanner saw, and a seq
+// that committed after a higher one would never reach it. On PostgreSQL a
+// transaction-scoped advisory lock per event serialises these writers (it
+// is released at commit); SQLite's writers are serialised already.
+func (s *Store) lockRevocations(ctx context.Context, event string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	return s.with(ctx).Exec(`SELECT pg_advisory_xact_lock(hashtext(?))`, "accredit-revocations:"+event).Error
 }

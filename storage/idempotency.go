@@ -61,9 +61,16 @@ func (s *Store) ReserveIdempotencyKey(ctx context.Context, scope, key, hash stri
 	}
 }
 
+// CompleteIdempotencyKey records the answer on the request's own claim. If
+// the claim is gone (expired and taken over by a retry) the request must
+// not commit, so that the retry's judgement stands alone.
 func (s *Store) CompleteIdempotencyKey(ctx context.Context, scope, key string, status int, body []byte) error {
-	return s.with(ctx).Model(&idempotencyRow{}).Where("scope = ? AND key = ?", scope, key).
-		Updates(map[string]any{"done": true, "status": status, "body": body}).Error
+	res := s.with(ctx).Model(&idempotencyRow{}).Where("scope = ? AND key = ? AND done = ?", scope, key, false).
+		Updates(map[string]any{"done": true, "status": status, "body": body})
+	if res.Error == nil && res.RowsAffected != 1 {
+		return domain.Errorf(domain.CodeConflict, "this request's Idempotency-Key claim expired meanwhile; retry")
+	}
+	return res.Error
 }
 
 func (s *Store) ReleaseIdempotencyKey(ctx context.Context, scope, key string) error {

@@ -59,7 +59,7 @@ func nominationToRow(n *domain.Nomination) nominationRow {
 		Function: n.Function, Organization: n.Organization, Nationality: n.Nationality, Email: n.Email,
 		EmailKey: nilIfEmpty(domain.EmailKey(n.Email)), Phone: n.Phone, DateOfBirth: n.DateOfBirth,
 		Category: n.Category, Mode: n.Mode, Sessions: toJSON(orEmpty(n.Sessions)), Remarks: n.Remarks,
-		HasPhoto: n.HasPhoto, SearchKey: domain.SearchKey(n.GivenName, n.FamilyName, n.Email), CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, DecidedAt: n.DecidedAt, DecidedBy: n.DecidedBy}
+		HasPhoto: n.HasPhoto, SearchKey: domain.SearchKey(n.GivenName, n.FamilyName), CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, DecidedAt: n.DecidedAt, DecidedBy: n.DecidedBy}
 	if d := n.Document; d != nil {
 		r.DocumentType, r.DocumentNumber, r.DocumentExpiresOn = d.Type, d.Number, d.ExpiresOn
 	}
@@ -172,7 +172,10 @@ func (s *Store) ListNominations(ctx context.Context, f domain.NominationFilter) 
 	}
 	if term := strings.TrimSpace(f.Q); term != "" {
 		like := "%" + escapeLike(domain.SearchKey(term)) + "%"
-		q = q.Where(`search_key LIKE ? ESCAPE '\'`, like)
+		// Names through the folded key, emails through email_key: purge
+		// blanks the latter, so a purged email is no longer searchable.
+		email := "%" + escapeLike(strings.ToLower(term)) + "%"
+		q = q.Where(`(search_key LIKE ? ESCAPE '\' OR email_key LIKE ? ESCAPE '\')`, like, email)
 	}
 	var rows []nominationRow
 	if err := q.Limit(limit + 1).Find(&rows).Error; err != nil {
@@ -231,9 +234,9 @@ func (s *Store) OldestWaitlisted(ctx context.Context, event, delegation, mode st
 	var rows []nominationRow
 	q := s.with(ctx)
 	if s.dialect == Postgres {
-		// A waitlisted row another transaction holds (being withdrawn or
-		// promoted) is passed over rather than waited for.
-		q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		// Wait for a waitlisted row another transaction holds (an edit, a
+		// photo): skipping it could leave it waiting while a seat is free.
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
 	if len(skip) > 0 {
 		q = q.Where("id NOT IN ?", skip)

@@ -82,13 +82,16 @@ func (s *Store) ScanBadge(ctx context.Context, badgeID string) (*domain.ScanBadg
 		DisplayName: p.DisplayName(), Delegation: r.DelegationCode, HasPhoto: r.HasPhoto, Inside: r.Inside}, nil
 }
 
-func (s *Store) ScanByID(ctx context.Context, scanID string) (*domain.ScanRecord, error) {
+func (s *Store) ScanByID(ctx context.Context, event, scanID string) (*domain.ScanRecord, error) {
 	if !validID(scanID) {
 		return nil, domain.NotFound("scan")
 	}
 	var row scanRow
 	if err := s.with(ctx).Where("scan_id = ?", scanID).Take(&row).Error; err != nil {
 		return nil, translate(err)
+	}
+	if row.EventCode != event {
+		return nil, domain.Errorf(domain.CodeConflict, "scan_id %s was already used at another event", scanID)
 	}
 	rec := row.domain()
 	// The stored answer was written before the repeat flag was known; the
@@ -251,9 +254,10 @@ func parseDBTime(s string) *time.Time {
 
 // RecordAccepted writes an accepted scan and moves the badge in or out, in
 // one step and only if the badge is still as it was judged: active, at
-// this serial, valid at the scan's time, not inside when exclusive, and the
-// scan_id new. On PostgreSQL this is one statement, one round trip, one
-// commit. ok false means nothing was written; the caller finds out why.
+// this serial, valid at the scan's time, not inside when exclusive, the
+// scan_id new and the sending token (if taken from a view) still active.
+// On PostgreSQL the root store hands it to the group writer (groupSQL);
+// ok false means nothing was written and the caller finds out why.
 func (s *Store) RecordAccepted(ctx context.Context, r *domain.ScanRecord, exclusive bool) (bool, bool, error) {
 	if s.writer != nil {
 		return s.writer.write(ctx, r, exclusive)
@@ -267,37 +271,11 @@ func (s *Store) RecordAccepted(ctx context.Context, r *domain.ScanRecord, exclus
 	if exclusive && inside {
 		cond += ` AND inside = false`
 	}
-	if s.dialect != Postgres {
-		return s.recordAcceptedTx(ctx, r, string(resp), inside, cond)
-	}
-	var rows []struct {
-		Seq    int64
-		Repeat bool
-	}
-	guard, gargs := tokenGuard(r)
-	args := append([]any{r.BadgeID, inside, r.Checkpoint, r.ScannedAt, r.BadgeID, r.Serial, r.ScannedAt, r.ScannedAt, r.ScanID},
-		gargs...)
-	args = append(args, r.ScanID, r.Event, r.BadgeID, r.NominationID, r.Serial, r.Checkpoint, r.Direction,
-		inside, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, string(resp))
-	err = s.with(ctx).Raw(`WITH old AS (SELECT inside FROM badges WHERE id = ?),
-		moved AS (
-			UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ?
-			WHERE `+cond+` AND NOT EXISTS (SELECT 1 FROM scans WHERE scan_id = ?)`+guard+`
-			RETURNING id)
-		INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction, result,
-			reason, repeat, conflict, device_result, device, scanned_at, received_at, response)
-		SELECT ?, ?, ?, ?, ?, ?, ?, 'accepted', '', ? AND (SELECT inside FROM old), ?, ?, ?, ?, ?, ?
-		WHERE EXISTS (SELECT 1 FROM moved)
-		ON CONFLICT (scan_id) DO NOTHING
-		RETURNING seq, repeat`, args...).Scan(&rows).Error
-	if err != nil || len(rows) == 0 {
-		return false, false, err
-	}
-	return true, rows[0].Repeat, nil
+	return s.recordAcceptedTx(ctx, r, string(resp), inside, cond)
 }
 
-// recordAcceptedTx is RecordAccepted for SQLite, whose writes are local and
-// serialized anyway: the same conditions in a short transaction.
+// recordAcceptedTx is RecordAccepted as a short transaction: SQLite's
+// writes are local and serialised anyway.
 func (s *Store) recordAcceptedTx(ctx context.Context, r *domain.ScanRecord, resp string, inside bool, cond string) (ok, repeat bool, err error) {
 	err = s.with(ctx).Transaction(func(tx *gorm.DB) error {
 		var was []bool

@@ -15,10 +15,12 @@ import (
 // answered only after that commit. It takes what is queued, never waits
 // for more, so a lone scan is not delayed; under load the groups grow.
 type scanWriter struct {
-	db   *sql.DB
-	reqs chan *scanWrite
-	quit chan struct{}
-	wg   sync.WaitGroup
+	db     *sql.DB
+	reqs   chan *scanWrite
+	quit   chan struct{}
+	wg     sync.WaitGroup
+	mu     sync.RWMutex // held for reading while sending, so close waits for sends
+	closed bool
 }
 
 type scanWrite struct {
@@ -49,8 +51,11 @@ func newScanWriter(db *sql.DB) *scanWriter {
 }
 
 func (w *scanWriter) close() {
+	w.mu.Lock()
+	w.closed = true
 	close(w.quit)
-	w.wg.Wait()
+	w.mu.Unlock()
+	w.wg.Wait() // the runners drain what was sent before
 }
 
 // write queues one accepted scan and waits for its group's commit.
@@ -60,11 +65,16 @@ func (w *scanWriter) write(ctx context.Context, r *domain.ScanRecord, exclusive 
 		return false, false, err
 	}
 	req := &scanWrite{rec: r, exclusive: exclusive, resp: string(resp), done: make(chan scanWritten, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return false, false, context.Canceled
+	}
 	select {
 	case w.reqs <- req:
-	case <-w.quit:
-		return false, false, context.Canceled
+		w.mu.RUnlock()
 	case <-ctx.Done():
+		w.mu.RUnlock()
 		return false, false, ctx.Err()
 	}
 	// Once queued the write happens; wait for it even if the client left,
@@ -199,6 +209,13 @@ func (w *scanWriter) flush(group []*scanWrite) {
 			err = rows.Err()
 		}
 		rows.Close()
+	}
+	if err != nil && n > 1 {
+		// One bad row must not fail its neighbours' scans: write each alone.
+		for _, g := range group {
+			w.flush([]*scanWrite{g})
+		}
+		return
 	}
 	for _, g := range group {
 		repeat, ok := written[g.rec.ScanID]

@@ -171,7 +171,11 @@ func (s *Store) InTx(ctx context.Context, fn func(tx domain.Tx) error) error {
 		if !retryable(err) {
 			return translate(err)
 		}
-		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
 	}
 	return translate(err)
 }

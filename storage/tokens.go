@@ -35,15 +35,15 @@ func (s *Store) CreateToken(ctx context.Context, t *domain.Token, hash string) e
 	return translate(s.with(ctx).Create(&row).Error)
 }
 
+// EnsureToken inserts the token unless its hash exists: several processes
+// starting with the same bootstrap token all succeed.
 func (s *Store) EnsureToken(ctx context.Context, t *domain.Token, hash string) (bool, error) {
-	var n int64
-	if err := s.with(ctx).Model(&tokenRow{}).Where("hash = ?", hash).Count(&n).Error; err != nil {
-		return false, err
+	if t.ID == "" {
+		t.ID = newID()
 	}
-	if n > 0 {
-		return false, nil
-	}
-	return true, s.CreateToken(ctx, t, hash)
+	res := s.with(ctx).Exec(`INSERT INTO tokens (id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (hash) DO NOTHING`, t.ID, t.Name, string(t.Role), hash, t.CreatedAt)
+	return res.RowsAffected == 1, translate(res.Error)
 }
 
 func (s *Store) TokenByHash(ctx context.Context, hash string) (*domain.Token, error) {

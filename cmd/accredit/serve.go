@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/osce/accredit/api"
@@ -71,7 +72,14 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	log.Info("listening", "addr", ln.Addr().String(), "dialect", store.Dialect(), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go purgeDue(ctx, svc, log)
+	purgeCtx, stopPurges := context.WithCancel(ctx)
+	var purges sync.WaitGroup
+	purges.Add(1)
+	go func() { defer purges.Done(); purgeDue(purgeCtx, svc, log) }()
+	// A purge in progress finishes (it is one transaction) before the
+	// database closes.
+	defer purges.Wait()
+	defer stopPurges()
 	select {
 	case err := <-errc:
 		return err
