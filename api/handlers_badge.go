@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -227,10 +228,10 @@ func (d *lazyDownload) Write(p []byte) (int, error) {
 
 // cardMaker fills badge cards for one event, looking each delegation's
 // name up once.
-func (s *Server) cardMaker(ev *domain.Event) func(ctx contextT, b *domain.BadgeView) (badges.Card, error) {
+func (s *Server) cardMaker(ev *domain.Event) func(ctx context.Context, b *domain.BadgeView) (badges.Card, error) {
 	names := map[string]string{}
 	dates := formatDates(ev.StartsOn, ev.EndsOn)
-	return func(ctx contextT, b *domain.BadgeView) (badges.Card, error) {
+	return func(ctx context.Context, b *domain.BadgeView) (badges.Card, error) {
 		n := &b.Nomination
 		name, ok := names[n.Delegation]
 		if !ok {

@@ -1,11 +1,6 @@
 package api
 
-import (
-	"context"
-	"sync"
-)
-
-type contextT = context.Context
+import "sync"
 
 // qrCache keeps rendered QR PNGs; a code never changes for a (badge,
 // serial), so entries never go stale, and the cache is simply emptied when

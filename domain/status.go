@@ -75,7 +75,3 @@ func (a Action) From() []Status { return transitions[a].from }
 
 // Active reports whether the nomination holds a seat against the quota.
 func (s Status) Active() bool { return s == StatusSubmitted || s == StatusApproved }
-
-// Pending reports whether the person still counts as nominated for the
-// duplicate-person and head-of-delegation rules.
-func (s Status) Pending() bool { return s.Active() || s == StatusWaitlisted }

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -45,7 +44,6 @@ type Config struct {
 	// URL is postgres://… for PostgreSQL; empty means SQLite under DataDir.
 	URL     string
 	DataDir string
-	Logger  *slog.Logger
 	// MaxConns caps the connection pool; 0 means 20 on PostgreSQL and 16
 	// on SQLite.
 	MaxConns int

@@ -20,7 +20,7 @@ import (
 
 // openStore connects and migrates: every command works on a current schema.
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*storage.Store, error) {
-	store, err := storage.Open(storage.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log, MaxConns: cfg.MaxConns})
+	store, err := storage.Open(storage.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.MaxConns})
 	if err != nil {
 		return nil, err
 	}
@@ -101,8 +101,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 }
 
 func migrate(ctx context.Context, cfg config, args []string, out io.Writer) error {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := storage.Open(storage.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	store, err := storage.Open(storage.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.MaxConns})
 	if err != nil {
 		return err
 	}
