@@ -100,10 +100,12 @@ func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanR
 		if err != nil {
 			return nil, err
 		}
-		if reason != "" && !fresh && rec.BadgeID != "" {
-			// The verdict rests on a view of the badge that may be stale
-			// (reissued or revalidated in another process): a rejection is
-			// recorded for good, so it is confirmed from the database.
+		if !fresh && rec.BadgeID != "" && (reason == ReasonInvalidCode || reason == ReasonOutsideValidity) {
+			// A rejection is recorded for good, so one that a stale view
+			// could cause (a serial reissued, a window moved in another
+			// process) is confirmed from the database first. "revoked" needs
+			// no check: a revoked badge never returns and serials only grow;
+			// nor does "checkpoint_denied": a badge's category never changes.
 			continue
 		}
 		if reason == "" {
