@@ -62,11 +62,15 @@ func (s *Server) listBadges(c *gin.Context) {
 
 func (s *Server) getBadge(c *gin.Context) {
 	b, err := s.svc.Badge(c.Request.Context(), eventOf(c).Code, c.Param("id"))
-	if err != nil {
-		problem(c, err)
-		return
+	s.answerBadge(c, b, err)
+}
+
+// answerBadge answers a badge with its code, or the error.
+func (s *Server) answerBadge(c *gin.Context, b *domain.BadgeView, err error) {
+	var out badgeJSON
+	if err == nil {
+		out, err = s.badgeOut(b)
 	}
-	out, err := s.badgeOut(b)
 	if err != nil {
 		problem(c, err)
 		return
@@ -80,16 +84,7 @@ func (s *Server) reissueBadge(c *gin.Context) {
 		return
 	}
 	b, err := s.svc.Reissue(c.Request.Context(), eventOf(c).Code, c.Param("id"))
-	if err != nil {
-		problem(c, err)
-		return
-	}
-	out, err := s.badgeOut(b)
-	if err != nil {
-		problem(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	s.answerBadge(c, b, err)
 }
 
 // badgeQR serves the QR symbol of a badge's current code. Codes are

@@ -29,26 +29,19 @@ func (in *scanIn) request() domain.ScanRequest {
 		ScannedAt: in.ScannedAt, Device: in.Device, DeviceResult: in.DeviceResult}
 }
 
-// singleScanIn is a scan sent online; device_result belongs to batches.
-type singleScanIn struct {
-	Code       string     `json:"code" validate:"required,max=512"`
-	Checkpoint string     `json:"checkpoint" validate:"required,max=32"`
-	Direction  string     `json:"direction" validate:"omitempty,oneof=in out"`
-	ScanID     string     `json:"scan_id" validate:"omitempty,uuid"`
-	ScannedAt  *time.Time `json:"scanned_at"`
-	Device     string     `json:"device" validate:"max=200"`
-}
-
 func (s *Server) scan(c *gin.Context) {
 	start := time.Now()
-	var in singleScanIn
+	var in scanIn
 	if err := bindJSON(c, &in); err != nil {
 		problem(c, err)
 		return
 	}
-	full := scanIn{Code: in.Code, Checkpoint: in.Checkpoint, Direction: in.Direction, ScanID: in.ScanID,
-		ScannedAt: in.ScannedAt, Device: in.Device}
-	req := full.request()
+	if in.DeviceResult != "" {
+		// What an offline device decided belongs to replays in a batch.
+		problem(c, domain.Errorf(domain.CodeMalformedBody, `unknown field "device_result": it belongs to scans/batch`))
+		return
+	}
+	req := in.request()
 	req.Token = c.GetString(keyTokenHash)
 	res, err := s.svc.Scan(c.Request.Context(), eventOf(c), req)
 	if err != nil {
