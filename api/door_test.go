@@ -1,7 +1,13 @@
 package api_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sync"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 // TestScanTokenRevokedElsewhere: the scan route authenticates from a
@@ -31,5 +37,80 @@ func TestScanTokenRevokedElsewhere(t *testing.T) {
 		}
 		garbage := a.call("POST", "/v1/events/DOOR-2030/scans", guard, map[string]any{"code": "NOTACODE", "checkpoint": "MAIN"})
 		garbage.problem(401, "unauthorized")
+	})
+}
+
+// TestScanMixedGroups: at a busy door accepted and rejected scans are
+// written together (group commit on PostgreSQL). Racing from two instances,
+// each scan is recorded exactly once, a resent rejection's scan_id is
+// answered as the first time, and every badge ends where its scans left it.
+func TestScanMixedGroups(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		f := scSetup(t, e, "SC-MIX", scAntiPassback)
+		e2 := newEnvOn(t, e.dialect, e.url)
+		var badges []scBadge
+		for range 3 { // AUT's in-person quota
+			badges = append(badges, f.issue(f.aut, person()))
+		}
+		type shot struct {
+			body           []byte
+			result, reason string
+		}
+		var shots []shot
+		add := func(body map[string]any, result, reason string) {
+			raw, _ := json.Marshal(body)
+			shots = append(shots, shot{raw, result, reason})
+		}
+		for _, b := range badges {
+			add(scBody(b.code, "MAIN", "in", scID(uuid.NewString())), "accepted", "")
+			add(scBody(b.code, "VIP", "in", scID(uuid.NewString())), "rejected", "checkpoint_denied")
+		}
+		for i := range 12 {
+			add(scBody(fmt.Sprintf("NOT-A-BADGE-%d", i), "MAIN", "in", scID(uuid.NewString())), "rejected", "invalid_code")
+		}
+		resent := scBody("NOT-A-BADGE-RESENT", "MAIN", "in", scID(uuid.NewString()))
+		for range 6 {
+			add(resent, "rejected", "invalid_code")
+		}
+		out := make([]scRaw, len(shots))
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range shots {
+			wg.Add(1)
+			srv := []*env{e, e2}[i%2].srv
+			go func(i int) {
+				defer wg.Done()
+				<-start
+				out[i] = scDo(srv.Client(), "POST", srv.URL+"/v1/events/"+f.ev+"/scans", f.guard, shots[i].body)
+			}(i)
+		}
+		close(start)
+		wg.Wait()
+		var first map[string]any
+		for i, r := range out {
+			if r.err != nil || r.status != 200 {
+				t.Fatalf("scan %d: %d %v %s", i, r.status, r.err, r.body)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(r.body, &got); err != nil {
+				t.Fatal(err)
+			}
+			scWant(t, fmt.Sprintf("scan %d", i), got, shots[i].result, shots[i].reason)
+			if got["scan_id"] == resent["scan_id"] {
+				if first == nil {
+					first = got
+				} else if !reflect.DeepEqual(got, first) {
+					t.Fatalf("a resent scan_id answered differently:\n%v\n%v", first, got)
+				}
+			}
+		}
+		recs := scRecords(e2, f.ev, "")
+		if want := len(shots) - 5; len(recs) != want {
+			t.Fatalf("%d records, want %d (one per scan_id)", len(recs), want)
+		}
+		p := e.call("GET", "/v1/events/"+f.ev+"/presence", f.guard, nil).want(200).json()
+		if p["total"] != float64(len(badges)) {
+			t.Fatalf("presence: %v, want all %d inside", p["total"], len(badges))
+		}
 	})
 }

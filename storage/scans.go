@@ -101,6 +101,10 @@ func (s *Store) ScanByID(ctx context.Context, event, scanID string) (*domain.Sca
 }
 
 func (s *Store) InsertScan(ctx context.Context, r *domain.ScanRecord) (bool, error) {
+	if s.writer != nil {
+		ok, _, err := s.writer.write(ctx, r, false)
+		return ok, err
+	}
 	resp, err := json.Marshal(r.Response)
 	if err != nil {
 		return false, err

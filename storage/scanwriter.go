@@ -7,11 +7,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/osce/accredit/domain"
 )
 
-// scanWriter is group commit for the door: accepted scans that arrive
-// together are written by one statement in one transaction, and each is
+// scanWriter is group commit for the door: scans that arrive together are written by one statement in one transaction, and each is
 // answered only after that commit. It takes what is queued, never waits
 // for more, so a lone scan is not delayed; under load the groups grow.
 type scanWriter struct {
@@ -24,10 +25,11 @@ type scanWriter struct {
 }
 
 type scanWrite struct {
-	rec       *domain.ScanRecord
-	exclusive bool
-	resp      string
-	done      chan scanWritten
+	rec                           *domain.ScanRecord
+	scanID, badgeID, nominationID pgtype.UUID
+	exclusive                     bool
+	resp                          string
+	done                          chan scanWritten
 }
 
 type scanWritten struct {
@@ -37,7 +39,7 @@ type scanWritten struct {
 
 const (
 	scanGroupMax     = 256
-	scanWriterFlush  = 4 // concurrent groups in flight
+	scanWriterFlush  = 2 // groups in flight: one gathers while one commits
 	scanWriterBuffer = 4096
 )
 
@@ -58,13 +60,29 @@ func (w *scanWriter) close() {
 	w.wg.Wait() // the runners drain what was sent before
 }
 
-// write queues one accepted scan and waits for its group's commit.
+// write queues one judged scan and waits for its group's commit.
 func (w *scanWriter) write(ctx context.Context, r *domain.ScanRecord, exclusive bool) (bool, bool, error) {
 	resp, err := json.Marshal(r.Response)
 	if err != nil {
 		return false, false, err
 	}
 	req := &scanWrite{rec: r, exclusive: exclusive, resp: string(resp), done: make(chan scanWritten, 1)}
+	// The ids travel in binary: parsed here once rather than as text by
+	// the server.
+	if err := req.scanID.Scan(r.ScanID); err != nil {
+		return false, false, domain.Invalid(domain.FieldError{Field: "scan_id", Code: "uuid", Message: "must be a UUID"})
+	}
+	for _, id := range []struct {
+		s string
+		u *pgtype.UUID
+	}{{r.BadgeID, &req.badgeID}, {r.NominationID, &req.nominationID}} {
+		if id.s == "" {
+			continue
+		}
+		if err := id.u.Scan(id.s); err != nil {
+			return false, false, err
+		}
+	}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -117,18 +135,24 @@ func (w *scanWriter) drain() {
 	}
 }
 
-// gather takes what is queued now, each badge at most once: a second scan
-// of the same badge waits for the next group, so that the two are applied
-// in the order they came.
+// gather takes what is queued now, each badge and each scan_id at most
+// once: a second scan of the same badge waits for the next group, so that
+// the two are applied in the order they came.
 func (w *scanWriter) gather(first *scanWrite, carry []*scanWrite) (group, rest []*scanWrite) {
 	group = []*scanWrite{first}
-	seen := map[string]bool{first.rec.BadgeID: true}
+	seen := map[pgtype.UUID]bool{first.scanID: true}
+	if first.badgeID.Valid {
+		seen[first.badgeID] = true
+	}
 	take := func(x *scanWrite) {
-		if seen[x.rec.BadgeID] || len(group) >= scanGroupMax {
+		if seen[x.scanID] || (x.badgeID.Valid && seen[x.badgeID]) || len(group) >= scanGroupMax {
 			rest = append(rest, x)
 			return
 		}
-		seen[x.rec.BadgeID] = true
+		seen[x.scanID] = true
+		if x.badgeID.Valid {
+			seen[x.badgeID] = true
+		}
 		group = append(group, x)
 	}
 	for _, x := range carry {
@@ -145,65 +169,78 @@ func (w *scanWriter) gather(first *scanWrite, carry []*scanWrite) (group, rest [
 	return group, rest
 }
 
-// groupSQL moves every badge of the group that is still as judged and
-// records its scan, in one statement; see Store.RecordAccepted for the
-// conditions, which are the same row by row.
+// groupSQL records every scan of the group whose scan_id is new and whose
+// token (when taken from a view) is still active, in one statement: a
+// rejection as it is; an acceptance only if it also moves its badge, which
+// must still be as judged (see Store.RecordAccepted; the conditions are
+// the same row by row).
 const groupSQL = `WITH input AS (
 	SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::bool[], $6::bool[], $7::text[],
-		$8::text[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::text[], $16::text[])
+		$8::text[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::text[],
+		$16::text[], $17::text[], $18::text[])
 	AS t(scan_id, badge_id, nomination_id, serial, inside, exclusive, checkpoint, direction, scanned_at,
-		received_at, event_code, device, conflict, device_result, response, token)
+		received_at, event_code, device, conflict, device_result, response, token, result, reason)
+),
+allowed AS (
+	SELECT i.* FROM input i
+	WHERE NOT EXISTS (SELECT 1 FROM scans s WHERE s.scan_id = i.scan_id)
+		AND (i.token = '' OR EXISTS (SELECT 1 FROM tokens t WHERE t.hash = i.token AND t.revoked_at IS NULL
+			AND (t.expires_at IS NULL OR t.expires_at > i.received_at)))
 ),
 old AS (SELECT b.id, b.inside FROM badges b WHERE b.id = ANY($2::uuid[])),
 moved AS (
 	UPDATE badges b SET inside = i.inside, last_checkpoint = i.checkpoint, last_scan_at = i.scanned_at
-	FROM input i
-	WHERE b.id = i.badge_id AND b.status = 'active' AND b.serial = i.serial
+	FROM allowed i
+	WHERE i.result = 'accepted' AND b.id = i.badge_id AND b.status = 'active' AND b.serial = i.serial
 		AND b.valid_from <= i.scanned_at AND b.valid_until > i.scanned_at
 		AND (NOT i.exclusive OR NOT b.inside)
-		AND NOT EXISTS (SELECT 1 FROM scans s WHERE s.scan_id = i.scan_id)
-		AND (i.token = '' OR EXISTS (SELECT 1 FROM tokens t WHERE t.hash = i.token AND t.revoked_at IS NULL
-			AND (t.expires_at IS NULL OR t.expires_at > i.received_at)))
 	RETURNING i.scan_id
 )
 INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction, result, reason,
 	repeat, conflict, device_result, device, scanned_at, received_at, response)
 SELECT i.scan_id, i.event_code, i.badge_id, i.nomination_id, i.serial, i.checkpoint, i.direction, 'accepted', '',
 	i.inside AND o.inside, i.conflict, i.device_result, i.device, i.scanned_at, i.received_at, i.response
-FROM input i JOIN moved m ON m.scan_id = i.scan_id JOIN old o ON o.id = i.badge_id
+FROM allowed i JOIN moved m ON m.scan_id = i.scan_id JOIN old o ON o.id = i.badge_id
+UNION ALL
+SELECT i.scan_id, i.event_code, i.badge_id, i.nomination_id, i.serial, i.checkpoint, i.direction, i.result, i.reason,
+	false, i.conflict, i.device_result, i.device, i.scanned_at, i.received_at, i.response
+FROM allowed i WHERE i.result = 'rejected'
 ON CONFLICT (scan_id) DO NOTHING
 RETURNING scan_id, repeat`
 
 func (w *scanWriter) flush(group []*scanWrite) {
 	n := len(group)
-	var (
-		scanIDs, badgeIDs, nomIDs, checkpoints, directions, events, devices, deviceResults, resps, tokens = make([]string, n),
-			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
-			make([]string, n), make([]string, n), make([]string, n)
-		serials                     = make([]int32, n)
-		inside, exclusive, conflict = make([]bool, n), make([]bool, n), make([]bool, n)
-		scannedAt, receivedAt       = make([]time.Time, n), make([]time.Time, n)
-	)
+	strs := func() []string { return make([]string, n) }
+	ids := func() []pgtype.UUID { return make([]pgtype.UUID, n) }
+	flags := func() []bool { return make([]bool, n) }
+	scanIDs, badgeIDs, nomIDs := ids(), ids(), ids()
+	checkpoints, directions, events, devices, deviceResults := strs(), strs(), strs(), strs(), strs()
+	resps, tokens, results, reasons := strs(), strs(), strs(), strs()
+	inside, exclusive, conflict := flags(), flags(), flags()
+	serials := make([]pgtype.Int4, n)
+	scannedAt, receivedAt := make([]time.Time, n), make([]time.Time, n)
 	for i, g := range group {
 		r := g.rec
-		scanIDs[i], badgeIDs[i], nomIDs[i], serials[i] = r.ScanID, r.BadgeID, r.NominationID, int32(r.Serial)
+		scanIDs[i], badgeIDs[i], nomIDs[i] = g.scanID, g.badgeID, g.nominationID
+		serials[i] = pgtype.Int4{Int32: int32(r.Serial), Valid: r.BadgeID != ""}
 		inside[i], exclusive[i] = r.Direction == domain.DirectionIn, g.exclusive && r.Direction == domain.DirectionIn
 		checkpoints[i], directions[i], scannedAt[i], receivedAt[i] = r.Checkpoint, r.Direction, r.ScannedAt, r.ReceivedAt
 		events[i], devices[i], conflict[i], deviceResults[i], resps[i], tokens[i] = r.Event, r.Device, r.Conflict, r.DeviceResult, g.resp, r.Token
+		results[i], reasons[i] = r.Result, r.Reason
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	written := map[string]bool{}
+	written := map[[16]byte]bool{}
 	rows, err := w.db.QueryContext(ctx, groupSQL, scanIDs, badgeIDs, nomIDs, serials, inside, exclusive, checkpoints,
-		directions, scannedAt, receivedAt, events, devices, conflict, deviceResults, resps, tokens)
+		directions, scannedAt, receivedAt, events, devices, conflict, deviceResults, resps, tokens, results, reasons)
 	if err == nil {
 		for rows.Next() {
-			var id string
+			var id pgtype.UUID
 			var repeat bool
 			if err = rows.Scan(&id, &repeat); err != nil {
 				break
 			}
-			written[id] = repeat
+			written[id.Bytes] = repeat
 		}
 		if err == nil {
 			err = rows.Err()
@@ -218,7 +255,7 @@ func (w *scanWriter) flush(group []*scanWrite) {
 		return
 	}
 	for _, g := range group {
-		repeat, ok := written[g.rec.ScanID]
+		repeat, ok := written[g.scanID.Bytes]
 		g.done <- scanWritten{ok: ok && err == nil, repeat: repeat, err: err}
 	}
 }
