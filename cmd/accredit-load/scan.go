@@ -119,7 +119,7 @@ type scanWorker struct {
 	nonHeads []int // indexes into mine
 	next     int
 	revoked  []badgeRef
-	wire     *wireConn // nil: the shared client
+	wire     *wireConn    // nil: the shared client
 	history  [32]sentScan // recent scans, for resending with the same scan_id
 	nhist    int
 
