@@ -99,15 +99,15 @@ func (s *Server) badgeQR(c *gin.Context) {
 		}
 		size = n
 	}
-	b, err := s.svc.Badge(c.Request.Context(), eventOf(c).Code, c.Param("id"))
+	b, err := s.svc.BadgeHead(c.Request.Context(), eventOf(c).Code, c.Param("id"))
 	if err != nil {
 		problem(c, err)
 		return
 	}
-	key := fmt.Sprintf("%s/%d/%d", b.ID, b.Serial, size)
+	key := b.ID + "/" + strconv.Itoa(b.Serial) + "/" + strconv.Itoa(size)
 	png, ok := s.qrCache.get(key)
 	if !ok {
-		code, err := s.svc.BadgeCode(&b.Badge)
+		code, err := s.svc.BadgeCode(b)
 		if err == nil {
 			png, err = badges.QRPNG(code, size)
 		}

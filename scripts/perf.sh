@@ -34,6 +34,10 @@ start() { # start <database-url-or-empty> <port>
   echo "server did not start"; cat "$WORK/serve-$2.log"; exit 1
 }
 stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
+# quiet: each PostgreSQL scenario starts on a settled database (statistics
+# current, dead rows vacuumed, dirty pages written), as a meeting's morning
+# does after the night's autovacuum, not in the wake of the scenario before.
+quiet() { psql "$DB_URL" -qc "VACUUM ANALYZE" && psql "$DB_URL" -qc "CHECKPOINT"; }
 load() { "$WORK/load" -url "http://127.0.0.1:$PORT" -token "$TOKEN" -state "$WORK/state-$PORT.json" "$@" | tail -n 1 | tee -a "$OUT"; }
 rss() { curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^process_resident_memory_bytes/ {printf "%.1f", $2/1048576}'; }
 
@@ -54,14 +58,15 @@ psql "$DB_URL" -qc "DROP TABLE perf_insert"
 say "## accredit-load on PostgreSQL"
 load -scenario seed -delegates 2000 -concurrency 32
 say "rss_before_scan_mb $(rss)"
-load -scenario scan -concurrency "$CLIENTS" -duration "${SCAN_SECONDS}s"
+quiet; load -scenario scan -concurrency "$CLIENTS" -duration "${SCAN_SECONDS}s"
 say "rss_after_scan_mb $(rss)"
-load -scenario submit -concurrency "$CLIENTS" -duration 20s
-load -scenario approve -concurrency "$CLIENTS" -duration 10s
-load -scenario qr -concurrency 16 -duration 10s
-load -scenario qr -concurrency 4 -duration 10s
-load -scenario list -concurrency 16 -duration 10s
-load -scenario print -print-badges 1000
+quiet; load -scenario submit -concurrency "$CLIENTS" -duration 20s
+quiet; load -scenario submit -concurrency 16 -duration 20s
+quiet; load -scenario approve -concurrency "$CLIENTS" -duration 10s
+quiet; load -scenario qr -concurrency 16 -duration 10s
+quiet; load -scenario qr -concurrency 4 -duration 10s
+quiet; load -scenario list -concurrency 16 -duration 10s
+quiet; load -scenario print -print-badges 1000
 
 say "## growth: one page of GET …/nominations?limit=50 with 1,000 and with 100,000 nominations"
 grow() { # grow <event> <rows>

@@ -84,10 +84,12 @@ func runSubmit(ctx context.Context, e *env) (*summary, error) {
 	recs := runWorkers(workers, capHint(e.cfg.duration, workers), func(w int, rec *recorder) {
 		rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w)))
 		for ctx.Err() == nil && time.Now().Before(deadline) {
-			// Half the submissions go to the limited delegations, so that
-			// several workers hit the same last seat at the same moment.
+			// A quarter of the submissions go to the few limited
+			// delegations (~60 times the share of any other), so that
+			// several workers hit the same last seat at the same moment;
+			// the rest nominate where seats remain, as most do.
 			d := delegs[rng.IntN(len(delegs))].Code
-			if rng.IntN(2) == 0 {
+			if rng.IntN(4) == 0 {
 				d = limited[rng.IntN(len(limited))]
 			}
 			r := jsonReq("POST", "/v1/events/"+event+"/nominations", onlinePerson(seq.Add(1), tag, ""))
