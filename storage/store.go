@@ -93,7 +93,12 @@ func Open(cfg Config) (*Store, error) {
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	st := &Store{db: db, dialect: dialect, sqlDB: sqlDB}
 	if dialect == Postgres {
-		st.writer = newScanWriter(sqlDB)
+		wdb, err := openScanWriterDB(cfg.URL)
+		if err != nil {
+			sqlDB.Close()
+			return nil, fmt.Errorf("open the scan writer's connections: %w", err)
+		}
+		st.writer = newScanWriter(wdb)
 	}
 	return st, nil
 }
@@ -143,6 +148,7 @@ func (s *Store) DB() *sql.DB { return s.sqlDB }
 func (s *Store) Close() error {
 	if s.writer != nil {
 		s.writer.close()
+		s.writer.db.Close()
 	}
 	return s.sqlDB.Close()
 }
