@@ -262,6 +262,11 @@ func TestBadgeQR(t *testing.T) {
 		}
 		e.call("GET", bgPath(ev, id, "qr.png"), e.admin, nil).want(200)
 		e.call("GET", bgPath(ev, uuid.NewString(), "qr.png"), e.admin, nil).problem(404, "not_found")
+		// Another event's path does not reach this badge, nor does another
+		// delegation's token.
+		e.event("BG-QR-OTHER")
+		e.call("GET", bgPath("BG-QR-OTHER", id, "qr.png"), e.admin, nil).problem(404, "not_found")
+		e.call("GET", bgPath(ev, id, "qr.png"), e.token("delegation", "DEU", ""), nil).problem(404, "not_found")
 	})
 }
 
