@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -72,20 +71,11 @@ func TestScanMixedGroups(t *testing.T) {
 		for range 6 {
 			add(resent, "rejected", "invalid_code")
 		}
-		out := make([]scRaw, len(shots))
-		start := make(chan struct{})
-		var wg sync.WaitGroup
+		bodies := make([][]byte, len(shots))
 		for i := range shots {
-			wg.Add(1)
-			srv := []*env{e, e2}[i%2].srv
-			go func(i int) {
-				defer wg.Done()
-				<-start
-				out[i] = scDo(srv.Client(), "POST", srv.URL+"/v1/events/"+f.ev+"/scans", f.guard, shots[i].body)
-			}(i)
+			bodies[i] = shots[i].body
 		}
-		close(start)
-		wg.Wait()
+		out := scRace(f, []*env{e, e2}, bodies)
 		var first map[string]any
 		for i, r := range out {
 			if r.err != nil || r.status != 200 {

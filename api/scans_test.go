@@ -591,6 +591,26 @@ func scDo(client *http.Client, method, url, token string, body []byte) scRaw {
 	return scRaw{status: res.StatusCode, body: b, err: err}
 }
 
+// scRace posts the bodies as scans all at once, alternating between the
+// instances, and returns the outcomes in order.
+func scRace(f *scFix, instances []*env, bodies [][]byte) []scRaw {
+	out := make([]scRaw, len(bodies))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range bodies {
+		wg.Add(1)
+		srv := instances[i%len(instances)].srv
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			out[i] = scDo(srv.Client(), "POST", srv.URL+"/v1/events/"+f.ev+"/scans", f.guard, bodies[i])
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	return out
+}
+
 // TestScanIdempotentConcurrent: the same scan_id from ten goroutines, split
 // over two app instances on one database, is one scan: one record, one
 // answer, one entry.
@@ -603,20 +623,11 @@ func TestScanIdempotentConcurrent(t *testing.T) {
 			id := uuid.NewString()
 			dir := []string{"in", "out", "in"}[round]
 			body, _ := json.Marshal(scBody(b.code, "MAIN", dir, scID(id)))
-			out := make([]scRaw, 10)
-			start := make(chan struct{})
-			var wg sync.WaitGroup
-			for i := range out {
-				wg.Add(1)
-				srv := []*env{e, e2}[i%2].srv
-				go func(i int) {
-					defer wg.Done()
-					<-start
-					out[i] = scDo(srv.Client(), "POST", srv.URL+"/v1/events/"+f.ev+"/scans", f.guard, body)
-				}(i)
+			bodies := make([][]byte, 10)
+			for i := range bodies {
+				bodies[i] = body
 			}
-			close(start)
-			wg.Wait()
+			out := scRace(f, []*env{e, e2}, bodies)
 			var want map[string]any
 			for i, r := range out {
 				if r.err != nil || r.status != 200 {
