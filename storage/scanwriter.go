@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"sync"
 	"time"
 
@@ -14,8 +15,9 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// scanWriter is group commit for the door: scans that arrive together are written by one statement in one transaction, and each is
-// answered only after that commit. It takes what is queued, never waits
+// scanWriter is group commit for the door: scans that arrive together
+// are written by one statement in one transaction, and each is answered
+// only after that commit. It takes what is queued, never waits
 // for more, so a lone scan is not delayed; under load the groups grow.
 type scanWriter struct {
 	db     *sql.DB
@@ -93,16 +95,8 @@ func (w *scanWriter) write(ctx context.Context, r *domain.ScanRecord, exclusive 
 	if err := req.scanID.Scan(r.ScanID); err != nil {
 		return false, false, domain.Invalid(domain.FieldError{Field: "scan_id", Code: "uuid", Message: "must be a UUID"})
 	}
-	for _, id := range []struct {
-		s string
-		u *pgtype.UUID
-	}{{r.BadgeID, &req.badgeID}, {r.NominationID, &req.nominationID}} {
-		if id.s == "" {
-			continue
-		}
-		if err := id.u.Scan(id.s); err != nil {
-			return false, false, err
-		}
+	if err := errors.Join(optionalUUID(&req.badgeID, r.BadgeID), optionalUUID(&req.nominationID, r.NominationID)); err != nil {
+		return false, false, err
 	}
 	w.mu.RLock()
 	if w.closed {
@@ -160,11 +154,7 @@ func (w *scanWriter) drain() {
 // once: a second scan of the same badge waits for the next group, so that
 // the two are applied in the order they came.
 func (w *scanWriter) gather(first *scanWrite, carry []*scanWrite) (group, rest []*scanWrite) {
-	group = []*scanWrite{first}
-	seen := map[pgtype.UUID]bool{first.scanID: true}
-	if first.badgeID.Valid {
-		seen[first.badgeID] = true
-	}
+	seen := map[pgtype.UUID]bool{}
 	take := func(x *scanWrite) {
 		if seen[x.scanID] || (x.badgeID.Valid && seen[x.badgeID]) || len(group) >= scanGroupMax {
 			rest = append(rest, x)
@@ -176,6 +166,7 @@ func (w *scanWriter) gather(first *scanWrite, carry []*scanWrite) (group, rest [
 		}
 		group = append(group, x)
 	}
+	take(first)
 	for _, x := range carry {
 		take(x)
 	}
@@ -285,6 +276,14 @@ func (w *scanWriter) flush(group []*scanWrite) {
 		repeat, ok := written[g.scanID.Bytes]
 		g.done <- scanWritten{ok: ok && err == nil, repeat: repeat, err: err}
 	}
+}
+
+// optionalUUID parses s into u; empty leaves u NULL.
+func optionalUUID(u *pgtype.UUID, s string) error {
+	if s == "" {
+		return nil
+	}
+	return u.Scan(s)
 }
 
 func isScanIDTaken(err error) bool {
