@@ -104,3 +104,44 @@ func TestScanMixedGroups(t *testing.T) {
 		}
 	})
 }
+
+// TestScanRepeatRaced: without anti-passback every entry is accepted, and
+// all but the first entry of a badge that is already inside are repeats,
+// however many race in at once from two instances.
+func TestScanRepeatRaced(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		f := scSetup(t, e, "SC-REP")
+		e2 := newEnvOn(t, e.dialect, e.url)
+		b := f.issue(f.aut, person())
+		bodies := make([][]byte, 16)
+		for i := range bodies {
+			bodies[i], _ = json.Marshal(scBody(b.code, "MAIN", "in", scID(uuid.NewString())))
+		}
+		firsts := 0
+		for i, r := range scRace(f, []*env{e, e2}, bodies) {
+			if r.err != nil || r.status != 200 {
+				t.Fatalf("scan %d: %d %v %s", i, r.status, r.err, r.body)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(r.body, &got); err != nil {
+				t.Fatal(err)
+			}
+			scWant(t, fmt.Sprintf("scan %d", i), got, "accepted", "")
+			if got["repeat"] == false {
+				firsts++
+			}
+		}
+		if firsts != 1 {
+			t.Fatalf("%d entries answered as first entries, want 1", firsts)
+		}
+		repeats := 0
+		for _, r := range scRecords(e2, f.ev, "badge="+b.id) {
+			if r["repeat"] == true {
+				repeats++
+			}
+		}
+		if repeats != len(bodies)-1 {
+			t.Fatalf("%d records marked repeat, want %d", repeats, len(bodies)-1)
+		}
+	})
+}

@@ -176,7 +176,8 @@ type ScanStore interface {
 	// ScanByID returns the event's scan with that id; a scan_id used at
 	// another event is a conflict, never that event's answer.
 	ScanByID(ctx context.Context, event, scanID string) (*ScanRecord, error)
-	// InsertScan records a scan unless its scan_id is known; false then.
+	// InsertScan records a rejected scan unless its scan_id is known; false
+	// then.
 	InsertScan(ctx context.Context, r *ScanRecord) (bool, error)
 	// RecordAccepted records an accepted scan and its presence change at
 	// once, if the badge is still active at the record's serial, valid at

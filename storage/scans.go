@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -101,6 +102,10 @@ func (s *Store) ScanByID(ctx context.Context, event, scanID string) (*domain.Sca
 }
 
 func (s *Store) InsertScan(ctx context.Context, r *domain.ScanRecord) (bool, error) {
+	if r.Result != domain.ScanRejected {
+		// An accepted scan moves its badge: that is RecordAccepted's job.
+		return false, fmt.Errorf("InsertScan records rejections only, not %q", r.Result)
+	}
 	if s.writer != nil {
 		ok, _, err := s.writer.write(ctx, r, false)
 		return ok, err

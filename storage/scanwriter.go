@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -151,8 +153,10 @@ func (w *scanWriter) drain() {
 }
 
 // gather takes what is queued now, each badge and each scan_id at most
-// once: a second scan of the same badge waits for the next group, so that
-// the two are applied in the order they came.
+// once: a second scan of the same badge waits for this runner's next
+// group. (The other runner may take a later scan of that badge first;
+// the statement locks badges in id order and re-checks each against its
+// latest version, so either order is judged correctly.)
 func (w *scanWriter) gather(first *scanWrite, carry []*scanWrite) (group, rest []*scanWrite) {
 	seen := map[pgtype.UUID]bool{}
 	take := func(x *scanWrite) {
@@ -199,20 +203,24 @@ allowed AS (
 		AND (i.token = '' OR EXISTS (SELECT 1 FROM tokens t WHERE t.hash = i.token AND t.revoked_at IS NULL
 			AND (t.expires_at IS NULL OR t.expires_at > i.received_at)))
 ),
-old AS (SELECT b.id, b.inside FROM badges b WHERE b.id = ANY($2::uuid[])),
+locked AS MATERIALIZED (
+	SELECT b.id, b.inside FROM badges b
+	WHERE b.id IN (SELECT badge_id FROM allowed WHERE result = 'accepted')
+	ORDER BY b.id FOR UPDATE
+),
 moved AS (
 	UPDATE badges b SET inside = i.inside, last_checkpoint = i.checkpoint, last_scan_at = i.scanned_at
-	FROM allowed i
+	FROM allowed i JOIN locked o ON o.id = i.badge_id
 	WHERE i.result = 'accepted' AND b.id = i.badge_id AND b.status = 'active' AND b.serial = i.serial
 		AND b.valid_from <= i.scanned_at AND b.valid_until > i.scanned_at
 		AND (NOT i.exclusive OR NOT b.inside)
-	RETURNING i.scan_id
+	RETURNING i.scan_id, o.inside AS was_inside
 )
 INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction, result, reason,
 	repeat, conflict, device_result, device, scanned_at, received_at, response)
 SELECT i.scan_id, i.event_code, i.badge_id, i.nomination_id, i.serial, i.checkpoint, i.direction, 'accepted', '',
-	i.inside AND o.inside, i.conflict, i.device_result, i.device, i.scanned_at, i.received_at, i.response
-FROM allowed i JOIN moved m ON m.scan_id = i.scan_id JOIN old o ON o.id = i.badge_id
+	i.inside AND m.was_inside, i.conflict, i.device_result, i.device, i.scanned_at, i.received_at, i.response
+FROM allowed i JOIN moved m ON m.scan_id = i.scan_id
 UNION ALL
 SELECT i.scan_id, i.event_code, i.badge_id, i.nomination_id, i.serial, i.checkpoint, i.direction, i.result, i.reason,
 	false, i.conflict, i.device_result, i.device, i.scanned_at, i.received_at, i.response
@@ -258,8 +266,10 @@ func (w *scanWriter) flush(group []*scanWrite) {
 		}
 		rows.Close()
 	}
-	if err != nil && n > 1 {
+	if err != nil && n > 1 && rowCaused(err) {
 		// One bad row must not fail its neighbours' scans: write each alone.
+		// (A lost connection or a timeout is the group's, not a row's:
+		// retrying row by row would only hold the door longer.)
 		for _, g := range group {
 			w.flush([]*scanWrite{g})
 		}
@@ -284,6 +294,18 @@ func optionalUUID(u *pgtype.UUID, s string) error {
 		return nil
 	}
 	return u.Scan(s)
+}
+
+// rowCaused tells an error one row can cause (bad data, a constraint, a
+// deadlock or serialization failure with another writer) from one that
+// is the whole statement's.
+func rowCaused(err error) bool {
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) {
+		return false
+	}
+	c := pg.Code
+	return strings.HasPrefix(c, "22") || strings.HasPrefix(c, "23") || c == "40P01" || c == "40001"
 }
 
 func isScanIDTaken(err error) bool {
