@@ -90,8 +90,9 @@ type ScanBadgeRef struct {
 	Category string `json:"category"`
 }
 
-// ScanResult is the answer to a scan, stored with it so that a replay of
-// the same scan_id answers exactly the first result.
+// ScanResult is the answer to a scan. A replay of the same scan_id
+// answers exactly the first result: it is rebuilt from the record
+// (ScanRecord.Answer), which keeps what the answer said of the holder.
 type ScanResult struct {
 	ScanID    string        `json:"scan_id"`
 	Result    string        `json:"result"`
@@ -121,8 +122,39 @@ type ScanRecord struct {
 	Device       string
 	ScannedAt    time.Time
 	ReceivedAt   time.Time
+	Holder       *ScanHolder // nil when the answer named no badge
 	Response     ScanResult
 	Token        string // see ScanRequest.Token
+}
+
+// ScanHolder is what a scan's answer said of the badge's holder. It is
+// recorded with the scan, because the nomination may say otherwise (a
+// name corrected, a photo added) by the time a scanner resends the
+// scan_id, and the resent answer must be the first one.
+type ScanHolder struct {
+	DisplayName string
+	Delegation  string
+	Category    string
+	Photo       bool
+}
+
+// Answer is what the officer's scanner shows for this record: the same
+// for the first answer and for every replay of its scan_id.
+func (r *ScanRecord) Answer() ScanResult {
+	a := ScanResult{ScanID: r.ScanID, Result: r.Result, Repeat: r.Repeat, ScannedAt: r.ScannedAt}
+	if r.Reason != "" {
+		reason := r.Reason
+		a.Reason = &reason
+	}
+	if h := r.Holder; h != nil {
+		a.Badge = &ScanBadgeRef{ID: r.BadgeID, Serial: r.Serial, Category: h.Category}
+		a.Delegate = &Delegate{DisplayName: h.DisplayName, Delegation: h.Delegation, Category: h.Category}
+		if h.Photo {
+			url := "/v1/events/" + r.Event + "/nominations/" + r.NominationID + "/photo"
+			a.Delegate.PhotoURL = &url
+		}
+	}
+	return a
 }
 
 // ScanFilter narrows the scan log.

@@ -109,7 +109,7 @@ func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanR
 			continue
 		}
 		if reason == "" {
-			s.settle(ev, rec, b, ScanAccepted, "", req)
+			s.settle(rec, b, ScanAccepted, "", req)
 			ok, repeat, err := s.Store.RecordAccepted(ctx, rec, ev.AntiPassback)
 			if err != nil {
 				return nil, err
@@ -131,7 +131,7 @@ func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanR
 			}
 			reason = ReasonAlreadyInside
 		}
-		s.settle(ev, rec, b, ScanRejected, reason, req)
+		s.settle(rec, b, ScanRejected, reason, req)
 		inserted, err := s.Store.InsertScan(ctx, rec)
 		if err != nil {
 			return nil, err
@@ -155,10 +155,14 @@ func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanR
 }
 
 // settle fills in the outcome and the answer of a judged scan.
-func (s *Service) settle(ev *Event, rec *ScanRecord, b *ScanBadge, result, reason string, req ScanRequest) {
+func (s *Service) settle(rec *ScanRecord, b *ScanBadge, result, reason string, req ScanRequest) {
 	rec.Result, rec.Reason, rec.Repeat = result, reason, false
 	rec.Conflict = req.DeviceResult != "" && req.DeviceResult != result
-	rec.Response = s.result(ev, rec, b)
+	rec.Holder = nil
+	if b != nil {
+		rec.Holder = &ScanHolder{DisplayName: b.DisplayName, Delegation: b.Delegation, Category: b.Category, Photo: b.HasPhoto}
+	}
+	rec.Response = rec.Answer()
 }
 
 // judge runs the checks in the spec's order: code, event, revocation and
@@ -207,24 +211,6 @@ func (s *Service) scanBadge(ctx context.Context, id string, fresh bool) (*ScanBa
 		c.badges.put(id, b)
 	}
 	return b, err
-}
-
-// result is what the officer's scanner shows.
-func (s *Service) result(ev *Event, rec *ScanRecord, b *ScanBadge) ScanResult {
-	r := ScanResult{ScanID: rec.ScanID, Result: rec.Result, Repeat: rec.Repeat, ScannedAt: rec.ScannedAt}
-	if rec.Reason != "" {
-		reason := rec.Reason
-		r.Reason = &reason
-	}
-	if b != nil {
-		r.Badge = &ScanBadgeRef{ID: b.ID, Serial: rec.Serial, Category: b.Category}
-		r.Delegate = &Delegate{DisplayName: b.DisplayName, Delegation: b.Delegation, Category: b.Category}
-		if b.HasPhoto {
-			url := "/v1/events/" + ev.Code + "/nominations/" + b.NominationID + "/photo"
-			r.Delegate.PhotoURL = &url
-		}
-	}
-	return r
 }
 
 // verify checks a code's signature once per process: the same code always

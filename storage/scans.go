@@ -29,7 +29,13 @@ type scanRow struct {
 	Device       string
 	ScannedAt    time.Time
 	ReceivedAt   time.Time
-	Response     string
+	Response     string // the whole answer, as scans before migration 00007 stored it
+	// What the answer said of the badge's holder; holder_category is
+	// empty when it named no badge.
+	HolderName       string
+	HolderDelegation string
+	HolderCategory   string
+	HolderPhoto      bool
 }
 
 func (scanRow) TableName() string { return "scans" }
@@ -42,8 +48,25 @@ func (r *scanRow) domain() domain.ScanRecord {
 	if r.Serial != nil {
 		rec.Serial = *r.Serial
 	}
-	_ = json.Unmarshal([]byte(r.Response), &rec.Response) // written by InsertScan
+	if r.HolderCategory != "" {
+		rec.Holder = &domain.ScanHolder{DisplayName: r.HolderName, Delegation: r.HolderDelegation,
+			Category: r.HolderCategory, Photo: r.HolderPhoto}
+	}
+	if r.Response != "" {
+		_ = json.Unmarshal([]byte(r.Response), &rec.Response) // a scan recorded before 00007
+	} else {
+		rec.Response = rec.Answer()
+	}
 	return rec
+}
+
+// holderColumnsOf is what a record's answer said of the holder, as
+// written to the holder_* columns.
+func holderColumnsOf(r *domain.ScanRecord) (name, delegation, category string, photo bool) {
+	if h := r.Holder; h != nil {
+		return h.DisplayName, h.Delegation, h.Category, h.Photo
+	}
+	return "", "", "", false
 }
 
 func (s *Store) ScanBadge(ctx context.Context, badgeID string) (*domain.ScanBadge, error) {
@@ -110,21 +133,19 @@ func (s *Store) InsertScan(ctx context.Context, r *domain.ScanRecord) (bool, err
 		ok, _, err := s.writer.write(ctx, r, false)
 		return ok, err
 	}
-	resp, err := json.Marshal(r.Response)
-	if err != nil {
-		return false, err
-	}
 	var serial *int
 	if r.BadgeID != "" {
 		serial = &r.Serial
 	}
+	name, delegation, category, photo := holderColumnsOf(r)
 	guard, gargs := tokenGuard(r)
 	args := append([]any{r.ScanID, r.Event, nilIfEmpty(r.BadgeID), nilIfEmpty(r.NominationID), serial, r.Checkpoint,
 		r.Direction, r.Result, r.Reason, r.Repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt,
-		string(resp)}, gargs...)
+		name, delegation, category, photo}, gargs...)
 	res := s.with(ctx).Exec(`INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint,
-		direction, result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE 1 = 1`+guard+` ON CONFLICT (scan_id) DO NOTHING`, args...)
+		direction, result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response,
+		holder_name, holder_delegation, holder_category, holder_photo)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ? WHERE 1 = 1`+guard+` ON CONFLICT (scan_id) DO NOTHING`, args...)
 	return res.RowsAffected == 1, translate(res.Error)
 }
 
@@ -271,21 +292,17 @@ func (s *Store) RecordAccepted(ctx context.Context, r *domain.ScanRecord, exclus
 	if s.writer != nil {
 		return s.writer.write(ctx, r, exclusive)
 	}
-	resp, err := json.Marshal(r.Response)
-	if err != nil {
-		return false, false, err
-	}
 	inside := r.Direction == domain.DirectionIn
 	cond := `id = ? AND status = 'active' AND serial = ? AND valid_from <= ? AND valid_until > ?`
 	if exclusive && inside {
 		cond += ` AND inside = false`
 	}
-	return s.recordAcceptedTx(ctx, r, string(resp), inside, cond)
+	return s.recordAcceptedTx(ctx, r, inside, cond)
 }
 
 // recordAcceptedTx is RecordAccepted as a short transaction: SQLite's
 // writes are local and serialised anyway.
-func (s *Store) recordAcceptedTx(ctx context.Context, r *domain.ScanRecord, resp string, inside bool, cond string) (ok, repeat bool, err error) {
+func (s *Store) recordAcceptedTx(ctx context.Context, r *domain.ScanRecord, inside bool, cond string) (ok, repeat bool, err error) {
 	err = s.with(ctx).Transaction(func(tx *gorm.DB) error {
 		var was []bool
 		if err := tx.Raw(`SELECT inside FROM badges WHERE id = ?`, r.BadgeID).Scan(&was).Error; err != nil || len(was) == 0 {
@@ -307,11 +324,13 @@ func (s *Store) recordAcceptedTx(ctx context.Context, r *domain.ScanRecord, resp
 			return res.Error
 		}
 		repeat = inside && was[0]
+		name, delegation, category, photo := holderColumnsOf(r)
 		res = tx.Exec(`INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction,
-			result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'accepted', '', ?, ?, ?, ?, ?, ?, ?)`,
+			result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response,
+			holder_name, holder_delegation, holder_category, holder_photo)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'accepted', '', ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)`,
 			r.ScanID, r.Event, r.BadgeID, r.NominationID, r.Serial, r.Checkpoint, r.Direction,
-			repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, resp)
+			repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, name, delegation, category, photo)
 		ok = res.Error == nil
 		return res.Error
 	})

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -34,7 +33,6 @@ type scanWrite struct {
 	rec                           *domain.ScanRecord
 	scanID, badgeID, nominationID pgtype.UUID
 	exclusive                     bool
-	resp                          string
 	done                          chan scanWritten
 }
 
@@ -87,11 +85,7 @@ func (w *scanWriter) close() {
 
 // write queues one judged scan and waits for its group's commit.
 func (w *scanWriter) write(ctx context.Context, r *domain.ScanRecord, exclusive bool) (bool, bool, error) {
-	resp, err := json.Marshal(r.Response)
-	if err != nil {
-		return false, false, err
-	}
-	req := &scanWrite{rec: r, exclusive: exclusive, resp: string(resp), done: make(chan scanWritten, 1)}
+	req := &scanWrite{rec: r, exclusive: exclusive, done: make(chan scanWritten, 1)}
 	// The ids travel in binary: parsed here once rather than as text by
 	// the server.
 	if err := req.scanID.Scan(r.ScanID); err != nil {
@@ -193,12 +187,13 @@ func (w *scanWriter) gather(first *scanWrite, carry []*scanWrite) (group, rest [
 const groupSQL = `WITH input AS (
 	SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::bool[], $6::bool[], $7::text[],
 		$8::text[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::text[],
-		$16::text[], $17::text[], $18::text[])
+		$16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::bool[])
 	AS t(scan_id, badge_id, nomination_id, serial, inside, exclusive, checkpoint, direction, scanned_at,
-		received_at, event_code, device, conflict, device_result, response, token, result, reason)
+		received_at, event_code, device, conflict, device_result, token, result, reason,
+		holder_name, holder_delegation, holder_category, holder_photo)
 ),
 allowed AS (
-	SELECT i.* FROM input i
+	SELECT i.scan_id, i.badge_id, i.serial, i.inside, i.exclusive, i.checkpoint, i.scanned_at, i.result FROM input i
 	WHERE NOT EXISTS (SELECT 1 FROM scans s WHERE s.scan_id = i.scan_id)
 		AND (i.token = '' OR EXISTS (SELECT 1 FROM tokens t WHERE t.hash = i.token AND t.revoked_at IS NULL
 			AND (t.expires_at IS NULL OR t.expires_at > i.received_at)))
@@ -209,22 +204,21 @@ locked AS MATERIALIZED (
 	ORDER BY b.id FOR UPDATE
 ),
 moved AS (
-	UPDATE badges b SET inside = i.inside, last_checkpoint = i.checkpoint, last_scan_at = i.scanned_at
-	FROM allowed i JOIN locked o ON o.id = i.badge_id
-	WHERE i.result = 'accepted' AND b.id = i.badge_id AND b.status = 'active' AND b.serial = i.serial
-		AND b.valid_from <= i.scanned_at AND b.valid_until > i.scanned_at
-		AND (NOT i.exclusive OR NOT b.inside)
-	RETURNING i.scan_id, o.inside AS was_inside
+	UPDATE badges b SET inside = a.inside, last_checkpoint = a.checkpoint, last_scan_at = a.scanned_at
+	FROM allowed a JOIN locked o ON o.id = a.badge_id
+	WHERE a.result = 'accepted' AND b.id = a.badge_id AND b.status = 'active' AND b.serial = a.serial
+		AND b.valid_from <= a.scanned_at AND b.valid_until > a.scanned_at
+		AND (NOT a.exclusive OR NOT b.inside)
+	RETURNING a.scan_id, a.inside AND o.inside AS repeat
 )
 INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction, result, reason,
-	repeat, conflict, device_result, device, scanned_at, received_at, response)
-SELECT i.scan_id, i.event_code, i.badge_id, i.nomination_id, i.serial, i.checkpoint, i.direction, 'accepted', '',
-	i.inside AND m.was_inside, i.conflict, i.device_result, i.device, i.scanned_at, i.received_at, i.response
-FROM allowed i JOIN moved m ON m.scan_id = i.scan_id
-UNION ALL
+	repeat, conflict, device_result, device, scanned_at, received_at, holder_name, holder_delegation, holder_category,
+	holder_photo)
 SELECT i.scan_id, i.event_code, i.badge_id, i.nomination_id, i.serial, i.checkpoint, i.direction, i.result, i.reason,
-	false, i.conflict, i.device_result, i.device, i.scanned_at, i.received_at, i.response
-FROM allowed i WHERE i.result = 'rejected'
+	coalesce(m.repeat, false), i.conflict, i.device_result, i.device, i.scanned_at, i.received_at, i.holder_name,
+	i.holder_delegation, i.holder_category, i.holder_photo
+FROM input i LEFT JOIN moved m ON m.scan_id = i.scan_id
+WHERE m.scan_id IS NOT NULL OR (i.result = 'rejected' AND i.scan_id IN (SELECT scan_id FROM allowed))
 RETURNING scan_id, repeat`
 
 func (w *scanWriter) flush(group []*scanWrite) {
@@ -234,8 +228,9 @@ func (w *scanWriter) flush(group []*scanWrite) {
 	flags := func() []bool { return make([]bool, n) }
 	scanIDs, badgeIDs, nomIDs := ids(), ids(), ids()
 	checkpoints, directions, events, devices, deviceResults := strs(), strs(), strs(), strs(), strs()
-	resps, tokens, results, reasons := strs(), strs(), strs(), strs()
-	inside, exclusive, conflict := flags(), flags(), flags()
+	tokens, results, reasons := strs(), strs(), strs()
+	names, delegations, categories := strs(), strs(), strs()
+	inside, exclusive, conflict, photos := flags(), flags(), flags(), flags()
 	serials := make([]pgtype.Int4, n)
 	scannedAt, receivedAt := make([]time.Time, n), make([]time.Time, n)
 	for i, g := range group {
@@ -244,14 +239,16 @@ func (w *scanWriter) flush(group []*scanWrite) {
 		serials[i] = pgtype.Int4{Int32: int32(r.Serial), Valid: r.BadgeID != ""}
 		inside[i], exclusive[i] = r.Direction == domain.DirectionIn, g.exclusive && r.Direction == domain.DirectionIn
 		checkpoints[i], directions[i], scannedAt[i], receivedAt[i] = r.Checkpoint, r.Direction, r.ScannedAt, r.ReceivedAt
-		events[i], devices[i], conflict[i], deviceResults[i], resps[i], tokens[i] = r.Event, r.Device, r.Conflict, r.DeviceResult, g.resp, r.Token
+		events[i], devices[i], conflict[i], deviceResults[i], tokens[i] = r.Event, r.Device, r.Conflict, r.DeviceResult, r.Token
 		results[i], reasons[i] = r.Result, r.Reason
+		names[i], delegations[i], categories[i], photos[i] = holderColumnsOf(r)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	written := map[[16]byte]bool{}
 	rows, err := w.db.QueryContext(ctx, groupSQL, scanIDs, badgeIDs, nomIDs, serials, inside, exclusive, checkpoints,
-		directions, scannedAt, receivedAt, events, devices, conflict, deviceResults, resps, tokens, results, reasons)
+		directions, scannedAt, receivedAt, events, devices, conflict, deviceResults, tokens, results, reasons,
+		names, delegations, categories, photos)
 	if err == nil {
 		for rows.Next() {
 			var id pgtype.UUID

@@ -1,0 +1,16 @@
+-- +goose Up
+-- A scan's answer is rebuilt from the scan's own columns; only what it
+-- said of the badge's holder is kept beside them (see the PostgreSQL
+-- migration of the same number). New scans store an empty response.
+ALTER TABLE scans ADD COLUMN holder_name text NOT NULL DEFAULT '';
+ALTER TABLE scans ADD COLUMN holder_delegation text NOT NULL DEFAULT '';
+ALTER TABLE scans ADD COLUMN holder_category text NOT NULL DEFAULT '';
+ALTER TABLE scans ADD COLUMN holder_photo boolean NOT NULL DEFAULT false;
+DROP INDEX scans_attendance;
+
+-- +goose Down
+CREATE INDEX scans_attendance ON scans (event_code, scanned_at) WHERE result = 'accepted';
+ALTER TABLE scans DROP COLUMN holder_name;
+ALTER TABLE scans DROP COLUMN holder_delegation;
+ALTER TABLE scans DROP COLUMN holder_category;
+ALTER TABLE scans DROP COLUMN holder_photo;
