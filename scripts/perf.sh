@@ -49,17 +49,28 @@ say "## PostgreSQL: $(psql "$DB_URL" -Atc 'show server_version') synchronous_com
 
 say "## baseline: wrk -t2 -c$CLIENTS -d10s /healthz"
 wrk -t2 -c"$CLIENTS" -d10s --latency "http://127.0.0.1:$PORT/healthz" | grep -E "Requests/sec|99%" | tee -a "$OUT"
-say "## baseline: pgbench one-row INSERT, $CLIENTS clients, 20 s"
-psql "$DB_URL" -qc "DROP TABLE IF EXISTS perf_insert; CREATE TABLE perf_insert (id bigserial PRIMARY KEY, scan_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT now(), payload text)"
-echo "INSERT INTO perf_insert (scan_id, payload) VALUES (gen_random_uuid(), 'accepted');" > "$WORK/insert.sql"
-pgbench -n -c "$CLIENTS" -j 2 -T 20 -M prepared -f "$WORK/insert.sql" "$DB_URL" 2>/dev/null | grep -E "^tps|latency average" | tee -a "$OUT"
-psql "$DB_URL" -qc "DROP TABLE perf_insert"
+# pgbench one-row INSERT at the scan's client count. The VM's speed drifts
+# by tens of percent within minutes, so it runs right before and right
+# after the scan scenario, and the ratio is taken to their mean.
+pgbench_tps() {
+  psql "$DB_URL" -qc "DROP TABLE IF EXISTS perf_insert; CREATE TABLE perf_insert (id bigserial PRIMARY KEY, scan_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT now(), payload text)"
+  echo "INSERT INTO perf_insert (scan_id, payload) VALUES (gen_random_uuid(), 'accepted');" > "$WORK/insert.sql"
+  pgbench -n -c "$CLIENTS" -j 2 -T 20 -M prepared -f "$WORK/insert.sql" "$DB_URL" 2>/dev/null | grep -E "^tps|latency average" | tee -a "$OUT" >&2
+  psql "$DB_URL" -qc "DROP TABLE perf_insert"
+  grep -E "^tps" "$OUT" | tail -n 1 | awk '{print $3}'
+}
 
 say "## accredit-load on PostgreSQL"
 load -scenario seed -delegates 2000 -concurrency 32
 say "rss_before_scan_mb $(rss)"
+say "## baseline: pgbench one-row INSERT, $CLIENTS clients, 20 s, before the scans"
+quiet; TPS1=$(pgbench_tps)
 quiet; load -scenario scan -concurrency "$CLIENTS" -duration "${SCAN_SECONDS}s"
+SCANS=$(tail -n 1 "$OUT" | grep -oE '"scans_per_s":[0-9.]+' | cut -d: -f2)
 say "rss_after_scan_mb $(rss)"
+say "## baseline: pgbench one-row INSERT, $CLIENTS clients, 20 s, after the scans"
+quiet; TPS2=$(pgbench_tps)
+say "scans_to_pgbench $(awk -v s="$SCANS" -v a="$TPS1" -v b="$TPS2" 'BEGIN {printf "%.2f (%.0f scans/s, pgbench mean %.0f tps)", s/((a+b)/2), s, (a+b)/2}')"
 quiet; load -scenario submit -concurrency "$CLIENTS" -duration 20s
 quiet; load -scenario submit -concurrency 16 -duration 20s
 quiet; load -scenario approve -concurrency "$CLIENTS" -duration 10s
