@@ -2,6 +2,9 @@
 -- A scan's answer is rebuilt from the scan's own columns; only what it
 -- said of the badge's holder is kept beside them (see the PostgreSQL
 -- migration of the same number). New scans store an empty response.
+-- PostgreSQL's migration also drops the scans' foreign key to events;
+-- SQLite would have to rebuild the table for that, and its check there is
+-- an in-process look-up.
 ALTER TABLE scans ADD COLUMN holder_name text NOT NULL DEFAULT '';
 ALTER TABLE scans ADD COLUMN holder_delegation text NOT NULL DEFAULT '';
 ALTER TABLE scans ADD COLUMN holder_category text NOT NULL DEFAULT '';
