@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -21,7 +22,10 @@ type scanIn struct {
 }
 
 func (in *scanIn) request() domain.ScanRequest {
-	id := in.ScanID
+	// Canonical, lower case: PostgreSQL's uuid column answers a resent
+	// scan_id in lower case, and SQLite would otherwise keep one UUID
+	// twice in two spellings.
+	id := strings.ToLower(in.ScanID)
 	if id == "" {
 		id = uuid.NewString()
 	}

@@ -1,11 +1,19 @@
 package api_test
 
 import (
+	"context"
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/pressly/goose/v3"
+
+	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/migrations"
+	"github.com/osce/accredit/storage"
 )
 
 // TestScanReplayKeepsFirstAnswer: a resent scan_id is answered as the
@@ -73,4 +81,86 @@ func TestScanStoredAnswerBefore00007(t *testing.T) {
 			t.Fatalf("%d records, want 1", len(recs))
 		}
 	})
+}
+
+// TestScanIDUpperCase: a scan_id sent in upper case is the same scan_id:
+// answered in its canonical lower-case form, first and on a resend, and
+// recorded once.
+func TestScanIDUpperCase(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		f := scSetup(t, e, "SC-UPPER")
+		b := f.issue(f.aut, person())
+		id := uuid.NewString()
+		upper := strings.ToUpper(id)
+		first := f.scan(b.code, "MAIN", "in", scID(upper))
+		if first["scan_id"] != id {
+			t.Fatalf("scan_id answered as %v, want %s", first["scan_id"], id)
+		}
+		for _, again := range []string{upper, id} {
+			if got := f.scan(b.code, "MAIN", "in", scID(again)); !reflect.DeepEqual(got, first) {
+				t.Fatalf("resent as %s:\n got %v\nwant %v", again, got, first)
+			}
+		}
+		if recs := f.records(""); len(recs) != 1 {
+			t.Fatalf("%d records, want 1", len(recs))
+		}
+	})
+}
+
+// TestScanMigrationDownKeepsAnswers: rolling migration 00007 back writes
+// each new scan's whole answer into the response column the older binary
+// replays from, before the holder columns are dropped.
+func TestScanMigrationDownKeepsAnswers(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		f := scSetup(t, e, "SC-DOWN")
+		b := f.issue(f.aut, person())
+		answers := map[string]map[string]any{}
+		for _, s := range []struct{ code, checkpoint string }{
+			{b.code, "MAIN"}, {b.code, "MAIN"}, {b.code, "VIP"}, {"NOT-A-BADGE", "MAIN"},
+		} {
+			a := f.scan(s.code, s.checkpoint, "in")
+			answers[a["scan_id"].(string)] = a
+		}
+		p, err := goose.NewProvider(gooseDialect(e.dialect), e.store.DB(), migrations.For(e.dialect))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.DownTo(context.Background(), 6); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := e.store.DB().Query(`SELECT scan_id, response FROM scans`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var id, stored string
+			if err := rows.Scan(&id, &stored); err != nil {
+				t.Fatal(err)
+			}
+			// As the older binary reads it: into the answer's struct.
+			var res domain.ScanResult
+			if err := json.Unmarshal([]byte(stored), &res); err != nil {
+				t.Fatalf("%s: %v in %s", id, err, stored)
+			}
+			raw, _ := json.Marshal(res)
+			var got map[string]any
+			_ = json.Unmarshal(raw, &got)
+			if want := answers[id]; !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s after the rollback:\n got %v\nwant %v", id, got, want)
+			}
+			n++
+		}
+		if err := rows.Err(); err != nil || n != len(answers) {
+			t.Fatalf("%d stored answers (%v), want %d", n, err, len(answers))
+		}
+	})
+}
+
+func gooseDialect(dialect string) goose.Dialect {
+	if dialect == storage.Postgres {
+		return goose.DialectPostgres
+	}
+	return goose.DialectSQLite3
 }

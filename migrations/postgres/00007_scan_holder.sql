@@ -20,6 +20,22 @@ DROP INDEX scans_attendance;
 ALTER TABLE scans DROP CONSTRAINT scans_event_code_fkey;
 
 -- +goose Down
+-- Scans recorded under this version get their whole answer back before
+-- the holder columns go, so that a replay through the older binary still
+-- answers as the first time.
+UPDATE scans SET response = json_build_object(
+    'scan_id', scan_id,
+    'result', result,
+    'reason', NULLIF(reason, ''),
+    'badge', CASE WHEN holder_category <> '' THEN
+        json_build_object('id', badge_id, 'serial', serial, 'category', holder_category) END,
+    'delegate', CASE WHEN holder_category <> '' THEN
+        json_build_object('display_name', holder_name, 'delegation', holder_delegation, 'category', holder_category,
+            'photo_url', CASE WHEN holder_photo THEN
+                '/v1/events/' || event_code || '/nominations/' || nomination_id || '/photo' END) END,
+    'repeat', repeat,
+    'scanned_at', to_char(scanned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text
+WHERE response = '';
 ALTER TABLE scans ADD CONSTRAINT scans_event_code_fkey FOREIGN KEY (event_code) REFERENCES events(code);
 CREATE INDEX scans_attendance ON scans (event_code, scanned_at) WHERE result = 'accepted';
 ALTER TABLE scans
