@@ -312,8 +312,9 @@ func (w *scanWorker) send(body []byte) (verdict, []byte, bool) {
 
 // verdictOf reads result and reason from a scan answer. The answer's
 // first two keys are scan_id and result, then reason (a string or null):
-// found there, the two are read without decoding the rest; otherwise the
-// answer is decoded whole.
+// found there in an object that ends as one, the two are read without
+// decoding the rest; otherwise the answer is decoded whole, and a garbled
+// one is an error.
 func verdictOf(body []byte) (verdict, error) {
 	if v, ok := quickVerdict(body); ok {
 		return v, nil
@@ -342,7 +343,7 @@ func plainWord(b []byte) bool {
 func quickVerdict(body []byte) (verdict, bool) {
 	const result, reason = `","result":"`, `","reason":`
 	i := bytes.Index(body, []byte(result))
-	if !bytes.HasPrefix(body, []byte(`{"scan_id":"`)) || i < 0 {
+	if !bytes.HasPrefix(body, []byte(`{"scan_id":"`)) || !bytes.HasSuffix(bytes.TrimSpace(body), []byte("}")) || i < 0 {
 		return verdict{}, false
 	}
 	rest := body[i+len(result):]

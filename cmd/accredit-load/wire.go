@@ -28,7 +28,6 @@ type wireConn struct {
 	conn    net.Conn
 	br      *bufio.Reader
 	bw      *bufio.Writer
-	until   time.Time // the connection's deadline, moved on when half of it is used
 }
 
 // newWireConn prepares POSTs of JSON to path with token; nil when base is
@@ -63,15 +62,9 @@ func (w *wireConn) roundTrip(body []byte) (resp, error) {
 			return resp{}, err
 		}
 		w.conn, w.br, w.bw = c, bufio.NewReaderSize(c, 8192), bufio.NewWriterSize(c, 4096)
-		w.until = time.Time{}
 	}
-	// A deadline per request is a timer reset per request; moving it only
-	// when half of -timeout is used still bounds every wait by -timeout.
-	if now := time.Now(); w.until.Sub(now) < w.timeout/2 {
-		w.until = now.Add(w.timeout)
-		if err := w.conn.SetDeadline(w.until); err != nil {
-			return resp{}, err
-		}
+	if err := w.conn.SetDeadline(time.Now().Add(w.timeout)); err != nil {
+		return resp{}, err
 	}
 	w.bw.Write(w.head)
 	w.bw.WriteString(strconv.Itoa(len(body)))
@@ -92,9 +85,10 @@ func (w *wireConn) roundTrip(body []byte) (resp, error) {
 }
 
 // readAnswer reads one HTTP/1.1 answer framed by Content-Length, which is
-// how accredit answers a scan (a small JSON body, written whole); any
-// other framing is an error rather than a guess. closing reports
-// "Connection: close".
+// how accredit answers a scan (a small JSON body, written whole), or by
+// the end of the connection when it says "Connection: close" (net/http's
+// own answers to a bad request); chunked framing is an error rather than
+// a guess. closing reports "Connection: close".
 func readAnswer(br *bufio.Reader) (r resp, closing bool, err error) {
 	line, err := br.ReadSlice('\n')
 	if err != nil {
@@ -134,6 +128,10 @@ func readAnswer(br *bufio.Reader) (r resp, closing bool, err error) {
 		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
 			return r, false, fmt.Errorf("answer with Transfer-Encoding %q: only Content-Length is read", value)
 		}
+	}
+	if length < 0 && closing {
+		r.body, err = io.ReadAll(br)
+		return r, true, err
 	}
 	if length < 0 {
 		return r, false, errors.New("answer without Content-Length")

@@ -40,6 +40,8 @@ func TestVerdictOf(t *testing.T) {
 		// another key order: decoded whole
 		{body: `{"result":"accepted","scan_id":"x","reason":null}`, result: "accepted"},
 		{body: `{"scan_id":"x"}`, bad: true},
+		// cut short: not read as a verdict
+		{body: `{"scan_id":"x","result":"accepted","reason":null,"badge":{"id":`, bad: true},
 		{body: `not json`, bad: true},
 	} {
 		v, err := verdictOf([]byte(c.body))
@@ -78,6 +80,11 @@ func TestReadAnswer(t *testing.T) {
 	r, closing, err = readAnswer(br)
 	if err != nil || r.status != 503 || string(r.body) != `{}` || !closing {
 		t.Fatalf("second: %+v %v %v", r, closing, err)
+	}
+	// net/http's own answer to a bad request: read to the end.
+	r, closing, err = readAnswer(bufio.NewReader(strings.NewReader("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request")))
+	if err != nil || r.status != 400 || string(r.body) != "400 Bad Request" || !closing {
+		t.Fatalf("bad request answer: %+v %v %v", r, closing, err)
 	}
 	for _, bad := range []string{
 		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
