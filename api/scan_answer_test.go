@@ -51,9 +51,7 @@ func TestScanReplayKeepsFirstAnswer(t *testing.T) {
 				t.Fatalf("replay of %s after the nomination changed:\n got %v\nwant %v", c.id, got, c.want)
 			}
 		}
-		if recs := f.records(""); len(recs) != 3 {
-			t.Fatalf("%d records, want 3", len(recs))
-		}
+		f.wantRecords(3)
 	})
 }
 
@@ -77,9 +75,7 @@ func TestScanStoredAnswerBefore00007(t *testing.T) {
 		if d, _ := got["delegate"].(map[string]any); d == nil || d["display_name"] != "Stored Name" || got["scanned_at"] != "2026-06-10T07:30:00Z" {
 			t.Fatalf("replay of a stored answer: %v", got)
 		}
-		if recs := f.records(""); len(recs) != 1 {
-			t.Fatalf("%d records, want 1", len(recs))
-		}
+		f.wantRecords(1)
 	})
 }
 
@@ -101,9 +97,7 @@ func TestScanIDUpperCase(t *testing.T) {
 				t.Fatalf("resent as %s:\n got %v\nwant %v", again, got, first)
 			}
 		}
-		if recs := f.records(""); len(recs) != 1 {
-			t.Fatalf("%d records, want 1", len(recs))
-		}
+		f.wantRecords(1)
 	})
 }
 
@@ -163,4 +157,12 @@ func gooseDialect(dialect string) goose.Dialect {
 		return goose.DialectPostgres
 	}
 	return goose.DialectSQLite3
+}
+
+// wantRecords checks how many scans the event's log holds.
+func (f *scFix) wantRecords(n int) {
+	f.t.Helper()
+	if recs := f.records(""); len(recs) != n {
+		f.t.Fatalf("%d records, want %d", len(recs), n)
+	}
 }
