@@ -93,6 +93,11 @@ func bindJSON(c *gin.Context, v any) error {
 	if err != nil {
 		return err
 	}
+	return bindBytes(b, v)
+}
+
+// bindBytes decodes and validates a JSON body already read.
+func bindBytes(b []byte, v any) error {
 	if err := decodeStrict(b, v); err != nil {
 		return err
 	}

@@ -35,10 +35,18 @@ func (in *scanIn) request() domain.ScanRequest {
 
 func (s *Server) scan(c *gin.Context) {
 	start := time.Now()
-	var in scanIn
-	if err := bindJSON(c, &in); err != nil {
+	body, err := readBody(c, maxJSON)
+	if err != nil {
 		problem(c, err)
 		return
+	}
+	in, plain := decodeScan(body)
+	if !plain {
+		in = scanIn{}
+		if err := bindBytes(body, &in); err != nil {
+			problem(c, err)
+			return
+		}
 	}
 	if in.DeviceResult != "" {
 		// What an offline device decided belongs to replays in a batch.
@@ -53,6 +61,10 @@ func (s *Server) scan(c *gin.Context) {
 		return
 	}
 	s.metrics.scanned(res, time.Since(start))
+	if out, ok := appendScanResult(make([]byte, 0, 512), res); ok {
+		c.Data(http.StatusOK, "application/json; charset=utf-8", out)
+		return
+	}
 	c.JSON(http.StatusOK, res)
 }
 

@@ -1,0 +1,125 @@
+package api
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/osce/accredit/domain"
+)
+
+var scanBodies = []string{
+	`{"code":"ACC1.abc","checkpoint":"hofburg-main","direction":"in","scan_id":"0b6f6c1e-3f5a-4d43-9a43-2b1f3c0e9a11"}`,
+	` { "code" : "x" , "checkpoint" : "gate" } `,
+	"{\"code\":\"x\",\n\t\"checkpoint\":\"gate\",\"direction\":\"out\",\"device\":\"lane 2\"}\r\n",
+	`{"code":"x","checkpoint":"gate","scanned_at":"2030-06-10T08:01:02.123456789+02:00"}`,
+	`{"code":"x","checkpoint":"gate","scanned_at":"2030-06-10T08:01:02Z","device_result":"accepted"}`,
+	`{"code":"x","checkpoint":"gate","scan_id":"0B6F6C1E-3F5A-4D43-9A43-2B1F3C0E9A11"}`,
+	`{"code":"Ünïcödé","checkpoint":"Ratsaal"}`,
+	// Each of these must go to the general path.
+	`{}`,
+	`{"code":"x","checkpoint":"gate",}`,
+	`{"code":"x","checkpoint":"gate"} {}`,
+	`{"code":"x","checkpoint":"gate","code":"y"}`,
+	`{"CODE":"x","checkpoint":"gate"}`,
+	`{"code":"x","checkpoint":"gate","extra":"1"}`,
+	`{"code":"x\u0041","checkpoint":"gate"}`,
+	`{"code":"x\u0000","checkpoint":"gate"}`,
+	`{"code":"x","checkpoint":"gate","device":null}`,
+	`{"code":"x","checkpoint":"gate","scanned_at":null}`,
+	`{"code":"x","checkpoint":"gate","scanned_at":"yesterday"}`,
+	`{"code":"x","checkpoint":"gate","scanned_at":"2030-13-10T08:01:02Z"}`,
+	`{"code":"x","checkpoint":"gate","direction":"sideways"}`,
+	`{"code":"x","checkpoint":"gate","scan_id":"not-a-uuid"}`,
+	`{"code":"x","checkpoint":"gate","scan_id":"0b6f6c1e-3f5a-4d43-9a43-2b1f3c0e9a1g"}`,
+	`{"code":"","checkpoint":"gate"}`,
+	`{"code":"x","checkpoint":"a-checkpoint-name-longer-than-32-characters"}`,
+	`{"code":"x","checkpoint":"gate","device_result":"maybe"}`,
+	`{"code":1,"checkpoint":"gate"}`,
+	"{\"code\":\"\xff\",\"checkpoint\":\"gate\"}",
+	`[{"code":"x","checkpoint":"gate"}]`,
+	``,
+	`{"code":"x","checkpoint":"gate"`,
+}
+
+// FuzzScanDecode holds decodeScan to the general path: whatever it takes,
+// bindBytes takes too and reads the same.
+func FuzzScanDecode(f *testing.F) {
+	for _, b := range scanBodies {
+		f.Add([]byte(b))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fast, ok := decodeScan(body)
+		if !ok {
+			return
+		}
+		var slow scanIn
+		if err := bindBytes(body, &slow); err != nil {
+			t.Fatalf("decodeScan took %q, which the general path refuses: %v", body, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("decodeScan read %q as %+v, the general path as %+v", body, fast, slow)
+		}
+	})
+}
+
+func TestDecodeScanTakesThePlainCase(t *testing.T) {
+	took := 0
+	for _, b := range scanBodies[:7] {
+		if _, ok := decodeScan([]byte(b)); !ok {
+			t.Errorf("decodeScan left a plain body to the general path: %s", b)
+		}
+		took++
+	}
+	for _, b := range scanBodies[7:] {
+		if _, ok := decodeScan([]byte(b)); ok {
+			t.Errorf("decodeScan took a body that is the general path's: %s", b)
+		}
+	}
+	in, _ := decodeScan([]byte(scanBodies[3]))
+	if in.ScannedAt == nil || !in.ScannedAt.Equal(time.Date(2030, 6, 10, 6, 1, 2, 123456789, time.UTC)) {
+		t.Errorf("scanned_at read as %v", in.ScannedAt)
+	}
+}
+
+// FuzzScanAnswer holds appendScanResult to encoding/json, which answers
+// every other route.
+func FuzzScanAnswer(f *testing.F) {
+	f.Add("0b6f6c1e-3f5a-4d43-9a43-2b1f3c0e9a11", "accepted", "", "Dr. Anna Müller", "AUT", "delegate", 3, int64(1907045000123456789), true, 0)
+	f.Add("id", "rejected", "revoked", "", "", "", 0, int64(0), false, 1)
+	f.Add("id", "rejected", "<script>&\"\\\u2028\x01\xff", "O'Brien", "Holy See", "media", -1, int64(-62135596800000000), true, 2)
+	f.Add("id", "accepted", "", "x", "y", "z", 7, int64(1<<62), false, 3)
+	f.Fuzz(func(t *testing.T, id, result, reason, name, delegation, category string, serial int, at int64, flag bool, shape int) {
+		r := domain.ScanResult{ScanID: id, Result: result, Repeat: flag,
+			ScannedAt: time.Unix(0, at).In(time.FixedZone("", (shape%27)*3600))}
+		if shape%2 == 1 {
+			r.Reason = &reason
+		}
+		if shape%3 != 0 {
+			r.Badge = &domain.ScanBadgeRef{ID: id, Serial: serial, Category: category}
+			r.Delegate = &domain.Delegate{DisplayName: name, Delegation: delegation, Category: category}
+			if flag {
+				r.Delegate.PhotoURL = &reason
+			}
+		}
+		if shape%5 == 0 {
+			c := !flag
+			r.Conflict = &c
+		}
+		want, err := json.Marshal(&r)
+		got, ok := appendScanResult(nil, &r)
+		if !ok {
+			if err == nil {
+				t.Fatalf("appendScanResult declined %+v, which encoding/json writes", r)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("appendScanResult wrote %+v, which encoding/json refuses: %v", r, err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("appendScanResult wrote\n%s\nencoding/json\n%s", got, want)
+		}
+	})
+}
