@@ -199,17 +199,18 @@ allowed AS (
 			AND (t.expires_at IS NULL OR t.expires_at > i.received_at)))
 ),
 locked AS MATERIALIZED (
-	SELECT b.id, b.inside FROM badges b
-	WHERE b.id IN (SELECT badge_id FROM allowed WHERE result = 'accepted')
-	ORDER BY b.id FOR UPDATE
+	SELECT a.scan_id, a.badge_id, a.serial, a.inside, a.exclusive, a.checkpoint, a.scanned_at, b.inside AS was_inside
+	FROM allowed a JOIN badges b ON b.id = a.badge_id
+	WHERE a.result = 'accepted'
+	ORDER BY b.id FOR UPDATE OF b
 ),
 moved AS (
-	UPDATE badges b SET inside = a.inside, last_checkpoint = a.checkpoint, last_scan_at = a.scanned_at
-	FROM allowed a JOIN locked o ON o.id = a.badge_id
-	WHERE a.result = 'accepted' AND b.id = a.badge_id AND b.status = 'active' AND b.serial = a.serial
-		AND b.valid_from <= a.scanned_at AND b.valid_until > a.scanned_at
-		AND (NOT a.exclusive OR NOT b.inside)
-	RETURNING a.scan_id, a.inside AND o.inside AS repeat
+	UPDATE badges b SET inside = o.inside, last_checkpoint = o.checkpoint, last_scan_at = o.scanned_at
+	FROM locked o
+	WHERE b.id = o.badge_id AND b.status = 'active' AND b.serial = o.serial
+		AND b.valid_from <= o.scanned_at AND b.valid_until > o.scanned_at
+		AND (NOT o.exclusive OR NOT b.inside)
+	RETURNING o.scan_id, o.inside AND o.was_inside AS repeat
 )
 INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction, result, reason,
 	repeat, conflict, device_result, device, scanned_at, received_at, holder_name, holder_delegation, holder_category,
