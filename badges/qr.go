@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"sync"
 
 	qrcode "github.com/skip2/go-qrcode"
 )
@@ -43,6 +44,21 @@ func QRVersion(code string) (int, error) {
 	}
 	return q.VersionNumber, nil
 }
+
+// qrEncoder compresses at zlib's default level: on a two-colour symbol
+// it writes the same kilobyte as the best level, in two thirds of the
+// time (BenchmarkQRPNG). Its pool keeps the encoder's ~850 KB of zlib
+// state from being allocated anew for every symbol.
+var qrEncoder = png.Encoder{CompressionLevel: png.DefaultCompression, BufferPool: &pngPool{}}
+
+type pngPool struct{ p sync.Pool }
+
+func (p *pngPool) Get() *png.EncoderBuffer {
+	b, _ := p.p.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (p *pngPool) Put(b *png.EncoderBuffer) { p.p.Put(b) }
 
 // QRPNG renders code as a size×size PNG, black on white, quiet zone kept.
 //
@@ -84,8 +100,7 @@ func QRPNG(code string, size int) ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
-	if err := enc.Encode(&buf, img); err != nil {
+	if err := qrEncoder.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("badges: QR PNG: %w", err)
 	}
 	return buf.Bytes(), nil
