@@ -123,3 +123,39 @@ func FuzzScanAnswer(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkScanBody compares the scan route's own reading and answering
+// with the general path's, on the body and answer of an ordinary scan.
+func BenchmarkScanBody(b *testing.B) {
+	body := []byte(scanBodies[0])
+	photo := "/v1/events/OSCE-PEM/nominations/0b6f6c1e-3f5a-4d43-9a43-2b1f3c0e9a11/photo"
+	res := &domain.ScanResult{ScanID: "0b6f6c1e-3f5a-4d43-9a43-2b1f3c0e9a11", Result: "accepted",
+		Badge:     &domain.ScanBadgeRef{ID: "5c1d0d2e-8a53-4f0e-b0a4-0f7f3c2b1a99", Serial: 1, Category: "delegate"},
+		Delegate:  &domain.Delegate{DisplayName: "Anna Muster", Delegation: "AUT", Category: "delegate", PhotoURL: &photo},
+		ScannedAt: time.Date(2030, 6, 10, 8, 1, 2, 123456000, time.UTC)}
+	b.Run("decode=hand", func(b *testing.B) {
+		for b.Loop() {
+			if _, ok := decodeScan(body); !ok {
+				b.Fatal("declined")
+			}
+		}
+	})
+	b.Run("decode=general", func(b *testing.B) {
+		for b.Loop() {
+			var in scanIn
+			if err := bindBytes(body, &in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("answer=hand", func(b *testing.B) {
+		for b.Loop() {
+			appendScanResult(make([]byte, 0, 512), res)
+		}
+	})
+	b.Run("answer=general", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = json.Marshal(res)
+		}
+	})
+}
