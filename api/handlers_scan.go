@@ -42,7 +42,6 @@ func (s *Server) scan(c *gin.Context) {
 	}
 	in, plain := decodeScan(body)
 	if !plain {
-		in = scanIn{}
 		if err := bindBytes(body, &in); err != nil {
 			problem(c, err)
 			return

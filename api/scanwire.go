@@ -20,8 +20,16 @@ import (
 // both to that.
 
 // decodeScan reads a scan body that is a flat object of plain strings and
-// valid as it stands. ok false says: use bindJSON.
-func decodeScan(b []byte) (in scanIn, ok bool) {
+// valid as it stands. ok false says: use bindJSON (into a fresh scanIn,
+// as decodeScan then returns, not half of what it read).
+func decodeScan(b []byte) (scanIn, bool) {
+	if in, ok := readPlainScan(b); ok {
+		return in, true
+	}
+	return scanIn{}, false
+}
+
+func readPlainScan(b []byte) (in scanIn, ok bool) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return in, false
