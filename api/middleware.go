@@ -99,9 +99,13 @@ func (s *Server) admit(c *gin.Context, a domain.Actor, err error) {
 		problem(c, err)
 		return
 	}
+	setActor(c, a)
+	c.Next()
+}
+
+func setActor(c *gin.Context, a domain.Actor) {
 	a.RequestID = requestID(c)
 	c.Request = c.Request.WithContext(domain.WithActor(c.Request.Context(), a))
-	c.Next()
 }
 
 // bearer reads the token; the scheme is case-insensitive (RFC 7235), the
@@ -140,21 +144,33 @@ var (
 	anyone      = allow(domain.RoleSecretariat, domain.RoleDelegation, domain.RoleSecurity)
 )
 
-// loadEvent resolves {event} and applies the event-level rules of SPEC §3
-// and §5: drafts do not exist for delegations, an event a delegation is not
-// invited to is forbidden, a security token bound to another event too.
-func (s *Server) loadEvent(c *gin.Context) {
-	ev, err := s.store.Event(c.Request.Context(), c.Param("event"))
-	s.admitToEvent(c, ev, err)
+// authenticateEvent is authenticate for the routes of {event}, and
+// resolves the event with the token in one read; admitToEvent then applies
+// the event-level rules.
+func (s *Server) authenticateEvent(c *gin.Context) {
+	secret, ok := bearer(c)
+	if !ok {
+		return
+	}
+	a, ev, evErr, err := s.svc.AuthenticateEvent(c.Request.Context(), secret, c.Param("event"))
+	if err != nil {
+		problem(c, err)
+		return
+	}
+	setActor(c, a)
+	s.admitToEvent(c, ev, evErr)
 }
 
-// loadScanEvent is loadEvent for the door: the event comes from a view at
-// most a second old, since a queue must not wait on it.
+// loadScanEvent resolves {event} for the door: the event comes from a view
+// at most a second old, since a queue must not wait on it.
 func (s *Server) loadScanEvent(c *gin.Context) {
 	ev, err := s.svc.ScanEvent(c.Request.Context(), c.Param("event"))
 	s.admitToEvent(c, ev, err)
 }
 
+// admitToEvent applies the event-level rules of SPEC §3 and §5: drafts do
+// not exist for delegations, an event a delegation is not invited to is
+// forbidden, a security token bound to another event too.
 func (s *Server) admitToEvent(c *gin.Context, ev *domain.Event, err error) {
 	if err != nil {
 		problem(c, err)

@@ -38,7 +38,8 @@ func (s *Server) routes() *gin.Engine {
 	v1.POST("/events", secretariat, s.createEvent)
 	v1.GET("/events", anyone, s.listEvents)
 
-	ev := v1.Group("/events/:event", s.loadEvent)
+	// An event's routes read the token and the event in one round trip.
+	ev := r.Group("/v1/events/:event", s.authenticateEvent)
 	ev.GET("", anyone, s.getEvent)
 	ev.PATCH("", secretariat, s.updateEvent)
 	ev.GET("/quotas", nominators, s.listQuotas)

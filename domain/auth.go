@@ -10,7 +10,10 @@ import (
 // revocation, in any process, must take effect at once (a cached token
 // would let a lost scanner in for the cache's lifetime).
 func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error) {
-	t, err := s.Store.TokenByHash(ctx, HashToken(secret))
+	return s.actorOf(s.Store.TokenByHash(ctx, HashToken(secret)))
+}
+
+func (s *Service) actorOf(t *Token, err error) (Actor, error) {
 	if IsCode(err, CodeNotFound) || (err == nil && !t.Active(s.now())) {
 		return Actor{}, Errorf(CodeUnauthorized, "the token is unknown, expired or revoked")
 	} else if err != nil {
@@ -18,6 +21,21 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error
 	}
 	return Actor{TokenID: t.ID, Name: t.Name, Role: t.Role, Delegation: t.Delegation,
 		DelegationKind: t.DelegationKind, Event: t.Event}, nil
+}
+
+// AuthenticateEvent is Authenticate for the routes of one event, with the
+// event read in the same round trip. err is the token's refusal; evErr is
+// the event's, apart so that a bad token is refused before an unknown event
+// is named.
+func (s *Service) AuthenticateEvent(ctx context.Context, secret, code string) (a Actor, ev *Event, evErr, err error) {
+	t, ev, err := s.Store.TokenAndEvent(ctx, HashToken(secret), code)
+	if a, err = s.actorOf(t, err); err != nil {
+		return Actor{}, nil, nil, err
+	}
+	if ev == nil {
+		return a, nil, NotFound("event " + code), nil
+	}
+	return a, ev, nil, nil
 }
 
 // AuthenticateView is Authenticate from a view at most two seconds old,
