@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -53,5 +54,26 @@ func TestEventReadWithToken(t *testing.T) {
 		// A revocation applies to the very next request, in any process.
 		e.call("GET", "/v1/events/FULL-2030/checkpoints", tok, nil).problem(401, "unauthorized")
 		e.call("GET", "/v1/events/NONE-2030/checkpoints", tok, nil).problem(401, "unauthorized")
+	})
+}
+
+// TestBadgeQRReadWithToken: qr.png reads the token, the event and the badge
+// in one round trip, and refuses in the order of every other route: the
+// token, then the event, then the badge.
+func TestBadgeQRReadWithToken(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		e.event("QR-2030")
+		aut := e.token("delegation", "AUT", "")
+		id := e.approved("QR-2030", aut, person())
+		badge := e.call("GET", nomPath("QR-2030", id), aut, nil).want(200).json()["badge"].(map[string]any)["id"].(string)
+		qr := "/v1/events/QR-2030/badges/" + badge + "/qr.png"
+		e.call("GET", qr, aut, nil).want(200)
+		e.call("GET", qr, "not-a-token", nil).problem(401, "unauthorized")
+		e.call("GET", "/v1/events/NONE-2030/badges/"+badge+"/qr.png", "not-a-token", nil).problem(401, "unauthorized")
+		p := e.call("GET", "/v1/events/NONE-2030/badges/"+badge+"/qr.png", aut, nil).problem(404, "not_found")
+		if d, _ := p["detail"].(string); !strings.Contains(d, "event") {
+			t.Errorf("an unknown event is named before the badge: %v", p)
+		}
+		e.call("GET", qr, e.token("security", "", "QR-2030"), nil).problem(403, "forbidden")
 	})
 }

@@ -99,7 +99,7 @@ func (s *Server) badgeQR(c *gin.Context) {
 		}
 		size = n
 	}
-	b, err := s.svc.BadgeHead(c.Request.Context(), eventOf(c).Code, c.Param("id"))
+	b, err := badgeOf(c)
 	if err != nil {
 		problem(c, err)
 		return

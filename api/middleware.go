@@ -19,6 +19,7 @@ const (
 	keyRequestID = "request_id"
 	keyEvent     = "event"
 	keyTokenHash = "token_hash"
+	keyBadge     = "badge"
 )
 
 // withRequestID takes the caller's X-Request-ID when it is sane, or makes
@@ -147,18 +148,34 @@ var (
 // authenticateEvent is authenticate for the routes of {event}, and
 // resolves the event with the token in one read; admitToEvent then applies
 // the event-level rules.
-func (s *Server) authenticateEvent(c *gin.Context) {
+func (s *Server) authenticateEvent(c *gin.Context) { s.authenticateAt(c, "") }
+
+// authenticateBadge is authenticateEvent that also reads the head of the
+// badge {id} in the same round trip, for qr.png; the badge's refusal comes
+// after the event's.
+func (s *Server) authenticateBadge(c *gin.Context) { s.authenticateAt(c, c.Param("id")) }
+
+func (s *Server) authenticateAt(c *gin.Context, badge string) {
 	secret, ok := bearer(c)
 	if !ok {
 		return
 	}
-	a, ev, evErr, err := s.svc.AuthenticateEvent(c.Request.Context(), secret, c.Param("event"))
+	acc, err := s.svc.AuthenticateEvent(c.Request.Context(), secret, c.Param("event"), badge)
 	if err != nil {
 		problem(c, err)
 		return
 	}
-	setActor(c, a)
-	s.admitToEvent(c, ev, evErr)
+	setActor(c, acc.Actor)
+	if badge != "" {
+		c.Set(keyBadge, acc)
+	}
+	s.admitToEvent(c, acc.Event, acc.EventErr)
+}
+
+// badgeOf is the badge authenticateBadge read, or why there is none.
+func badgeOf(c *gin.Context) (*domain.Badge, error) {
+	acc := c.MustGet(keyBadge).(domain.EventAccess)
+	return acc.Badge, acc.BadgeErr
 }
 
 // loadScanEvent resolves {event} for the door: the event comes from a view

@@ -67,11 +67,13 @@ func (s *Server) routes() *gin.Engine {
 	ev.POST("/badges/print", secretariat, s.printBadges)
 	bdg := ev.Group("/badges/:id")
 	bdg.GET("", nominators, s.getBadge)
-	bdg.GET("/qr.png", nominators, s.badgeQR)
 	bdg.GET("/badge.pdf", nominators, s.badgePDF)
 	bdg.POST("/reissue", secretariat, s.reissueBadge)
 	ev.GET("/badge-keys", guards, s.badgeKeys)
 	ev.GET("/revocations", guards, s.revocations)
+	// A badge's QR is fetched for every badge a delegation's portal or a
+	// printer shows: it reads token, event and badge in one round trip.
+	r.GET("/v1/events/:event/badges/:id/qr.png", s.authenticateBadge, nominators, s.badgeQR)
 	// The door: the one route a queue waits on reads views and lets the
 	// write re-check them.
 	door := r.Group("/v1/events/:event", s.authenticateView, s.loadScanEvent)

@@ -23,19 +23,38 @@ func (s *Service) actorOf(t *Token, err error) (Actor, error) {
 		DelegationKind: t.DelegationKind, Event: t.Event}, nil
 }
 
+// EventAccess is what a route of one event starts from: who asks, the
+// event, and on a badge's route the badge, read in one round trip.
+type EventAccess struct {
+	Actor    Actor
+	Event    *Event
+	EventErr error // the event is unknown
+	Badge    *Badge
+	BadgeErr error // the badge is unknown, of another event or not the caller's to see
+}
+
 // AuthenticateEvent is Authenticate for the routes of one event, with the
-// event read in the same round trip. err is the token's refusal; evErr is
-// the event's, apart so that a bad token is refused before an unknown event
-// is named.
-func (s *Service) AuthenticateEvent(ctx context.Context, secret, code string) (a Actor, ev *Event, evErr, err error) {
-	t, ev, err := s.Store.TokenAndEvent(ctx, HashToken(secret), code)
-	if a, err = s.actorOf(t, err); err != nil {
-		return Actor{}, nil, nil, err
+// event, and the badge when badge is not empty, read in the same round
+// trip and never from a view. The error is the token's refusal: a bad
+// token is refused before an unknown event or badge is named.
+func (s *Service) AuthenticateEvent(ctx context.Context, secret, code, badge string) (EventAccess, error) {
+	t, ev, b, err := s.Store.Access(ctx, HashToken(secret), code, badge)
+	a, err := s.actorOf(t, err)
+	if err != nil {
+		return EventAccess{}, err
 	}
+	acc := EventAccess{Actor: a, Event: ev}
 	if ev == nil {
-		return a, nil, NotFound("event " + code), nil
+		acc.EventErr = NotFound("event " + code)
 	}
-	return a, ev, nil, nil
+	if badge != "" {
+		if b == nil || !b.visibleTo(a) {
+			acc.BadgeErr = NotFound("badge")
+		} else {
+			acc.Badge = &b.Badge
+		}
+	}
+	return acc, nil
 }
 
 // AuthenticateView is Authenticate from a view at most two seconds old,

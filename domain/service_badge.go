@@ -20,19 +20,9 @@ func (s *Service) Badge(ctx context.Context, event, id string) (*BadgeView, erro
 	return b, visibleBadge(ctx, b)
 }
 
-// BadgeHead reads what a badge's QR needs (its current serial) and whom
-// it belongs to, in one query and never from a view: a reissue elsewhere
-// must show at once.
-func (s *Service) BadgeHead(ctx context.Context, event, id string) (*Badge, error) {
-	b, err := s.Store.ScanBadge(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	a := ActorFrom(ctx)
-	if b.Event != event || (a.Role == RoleDelegation && b.Delegation != a.Delegation) {
-		return nil, NotFound("badge")
-	}
-	return &b.Badge, nil
+// visibleTo hides other delegations' badges.
+func (b *ScanBadge) visibleTo(a Actor) bool {
+	return a.Role != RoleDelegation || b.Delegation == a.Delegation
 }
 
 // BadgeCode is the signed code of a badge's current serial.

@@ -37,9 +37,10 @@ type TokenStore interface {
 	// EnsureToken creates the token unless one with that hash exists.
 	EnsureToken(ctx context.Context, t *Token, hash string) (created bool, err error)
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
-	// TokenAndEvent is TokenByHash and EventStore.Event in one read; the
-	// event is nil when there is none.
-	TokenAndEvent(ctx context.Context, hash, event string) (*Token, *Event, error)
+	// Access is TokenByHash, EventStore.Event and, when badge is not
+	// empty, ScanStore.ScanBadge of that event in one read; the event and
+	// the badge are nil when there is none.
+	Access(ctx context.Context, hash, event, badge string) (*Token, *Event, *ScanBadge, error)
 	ListTokens(ctx context.Context, p Page) ([]Token, string, error)
 	RevokeToken(ctx context.Context, id string, at time.Time) (*Token, error)
 }

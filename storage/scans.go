@@ -69,15 +69,16 @@ func holderColumnsOf(r *domain.ScanRecord) (name, delegation, category string, p
 	return "", "", "", false
 }
 
+// scanBadgeSQL is read on every cache miss at the door.
+var scanBadgeSQL = newHotSQL(`SELECT b.id, b.nomination_id, b.event_code, b.serial, b.status, b.category,
+	b.valid_from, b.valid_until, b.inside, n.honorific, n.given_name, n.family_name, n.delegation_code, n.has_photo
+FROM badges b JOIN nominations n ON n.id = b.nomination_id WHERE b.id = ? LIMIT 1`)
+
 func (s *Store) ScanBadge(ctx context.Context, badgeID string) (*domain.ScanBadge, error) {
 	if !validID(badgeID) {
 		return nil, domain.NotFound("badge")
 	}
-	// Read by hand rather than through GORM's reflection: on a cache miss
-	// at the door and on every qr.png, this read is on the hot path.
-	rows, err := s.with(ctx).Raw(`SELECT b.id, b.nomination_id, b.event_code, b.serial, b.status, b.category,
-			b.valid_from, b.valid_until, b.inside, n.honorific, n.given_name, n.family_name, n.delegation_code, n.has_photo
-		FROM badges b JOIN nominations n ON n.id = b.nomination_id WHERE b.id = ? LIMIT 1`, badgeID).Rows()
+	rows, err := s.queryHot(ctx, scanBadgeSQL, badgeID)
 	if err != nil {
 		return nil, translate(err)
 	}
