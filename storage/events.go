@@ -56,7 +56,7 @@ func (r *eventRow) domain() *domain.Event {
 		StartsOn: r.StartsOn, EndsOn: r.EndsOn, Format: r.Format, RegistrationOpensAt: utcp(r.RegistrationOpensAt),
 		RegistrationClosesAt: utcp(r.RegistrationClosesAt),
 		Capacity:             domain.Limits{InPerson: r.CapacityInPerson, Online: r.CapacityOnline},
-		Quotas:               fromJSON[map[string]domain.Limits](r.Quotas), InvitedKinds: fromJSON[[]string](r.InvitedKinds),
+		Quotas:               quotasMemo.parse(r.Quotas), InvitedKinds: kindsMemo.parse(r.InvitedKinds),
 		AntiPassback: r.AntiPassback, Waitlist: r.Waitlist, Status: r.Status, BadgesValidFrom: utcp(r.BadgesValidFrom),
 		BadgesValidUntil: utcp(r.BadgesValidUntil), PurgeAfterDays: r.PurgeAfterDays, PurgedAt: utcp(r.PurgedAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
