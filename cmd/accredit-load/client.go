@@ -224,10 +224,15 @@ func (r *recorder) add(d time.Duration, status int, result string, ok bool) {
 // by_result gets "ok" for a wanted 2xx, else the problem code.
 func (r *recorder) do(ctx context.Context, c *client, rq req, want ...int) (resp, bool) {
 	res, d, err := c.send(ctx, rq)
+	if err != nil && ctx.Err() != nil {
+		return res, false // stopped on purpose (Ctrl-C): not the server's fault
+	}
+	return r.record(c, rq, res, d, err, want...)
+}
+
+// record counts one answer (or transport error) to rq that took d.
+func (r *recorder) record(c *client, rq req, res resp, d time.Duration, err error, want ...int) (resp, bool) {
 	if err != nil {
-		if ctx.Err() != nil {
-			return res, false // stopped on purpose (Ctrl-C): not the server's fault
-		}
 		r.add(d, 0, "transport_error", false)
 		c.errs.note(newAPIError(rq, res, err))
 		return res, false

@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-// wireConn is one scanner's own keep-alive connection for the scan
-// scenario: the request head is written once per scan from a prepared
-// prefix, and the answer read by readAnswer. The load tool shares the
+// wireConn is one worker's own keep-alive connection for the scan and qr
+// scenarios: the request head is written from a prepared prefix, and the
+// answer read by readAnswer. The load tool shares the
 // cores with the server and PostgreSQL, so every microsecond it spends is
 // one the server does not get; http.Client's pool, per-request goroutines
 // and header maps cost about twice this per scan, and net/http's
@@ -23,7 +23,9 @@ import (
 // for https the scenario uses the shared client.
 type wireConn struct {
 	addr    string
-	head    []byte // request line and fixed headers, up to Content-Length's value
+	head    []byte // POST: request line and fixed headers, up to Content-Length's value
+	base    string // GET: the base URL's path, which each request's path follows
+	tail    []byte // GET: the rest of the head after the path
 	timeout time.Duration
 	conn    net.Conn
 	br      *bufio.Reader
@@ -42,11 +44,27 @@ func newWireConn(base, path, token string, timeout time.Duration) *wireConn {
 	return &wireConn{addr: u.Host, head: []byte(head), timeout: timeout}
 }
 
+// newWireGetter prepares GETs with token on one keep-alive connection,
+// for the qr scenario; nil when base is not plain http.
+func newWireGetter(base, token string, timeout time.Duration) *wireConn {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" {
+		return nil
+	}
+	tail := " HTTP/1.1\r\nHost: " + u.Host + "\r\nAuthorization: Bearer " + token + "\r\n\r\n"
+	return &wireConn{addr: u.Host, base: u.EscapedPath(), tail: []byte(tail), timeout: timeout}
+}
+
 // post sends body and returns the status and the whole answer; the
 // duration is time to the last byte, as for the shared client.
-func (w *wireConn) post(body []byte) (resp, time.Duration, error) {
+func (w *wireConn) post(body []byte) (resp, time.Duration, error) { return w.exchange("", body) }
+
+// get fetches path (after the base URL's path) on a getter's connection.
+func (w *wireConn) get(path string) (resp, time.Duration, error) { return w.exchange(path, nil) }
+
+func (w *wireConn) exchange(path string, body []byte) (resp, time.Duration, error) {
 	start := time.Now()
-	r, err := w.roundTrip(body)
+	r, err := w.roundTrip(path, body)
 	if err != nil && w.conn != nil {
 		w.conn.Close()
 		w.conn = nil
@@ -54,7 +72,7 @@ func (w *wireConn) post(body []byte) (resp, time.Duration, error) {
 	return r, time.Since(start), err
 }
 
-func (w *wireConn) roundTrip(body []byte) (resp, error) {
+func (w *wireConn) roundTrip(path string, body []byte) (resp, error) {
 	if w.conn == nil {
 		d := net.Dialer{Timeout: 5 * time.Second, Control: loopbackOnly}
 		c, err := d.DialContext(context.Background(), "tcp", w.addr)
@@ -66,10 +84,17 @@ func (w *wireConn) roundTrip(body []byte) (resp, error) {
 	if err := w.conn.SetDeadline(time.Now().Add(w.timeout)); err != nil {
 		return resp{}, err
 	}
-	w.bw.Write(w.head)
-	w.bw.WriteString(strconv.Itoa(len(body)))
-	w.bw.WriteString("\r\n\r\n")
-	w.bw.Write(body)
+	if w.tail != nil {
+		w.bw.WriteString("GET ")
+		w.bw.WriteString(w.base)
+		w.bw.WriteString(path)
+		w.bw.Write(w.tail)
+	} else {
+		w.bw.Write(w.head)
+		w.bw.WriteString(strconv.Itoa(len(body)))
+		w.bw.WriteString("\r\n\r\n")
+		w.bw.Write(body)
+	}
 	if err := w.bw.Flush(); err != nil {
 		return resp{}, err
 	}
@@ -85,7 +110,7 @@ func (w *wireConn) roundTrip(body []byte) (resp, error) {
 }
 
 // readAnswer reads one HTTP/1.1 answer framed by Content-Length, which is
-// how accredit answers a scan (a small JSON body, written whole), or by
+// how accredit answers a scan or a QR (a body written whole), or by
 // the end of the connection when it says "Connection: close" (net/http's
 // own answers to a bad request); chunked framing is an error rather than
 // a guess. closing reports "Connection: close".

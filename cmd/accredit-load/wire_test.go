@@ -4,9 +4,14 @@ import (
 	"bufio"
 	"encoding/json"
 	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestScanBodyIsTheJSONOfScanBody(t *testing.T) {
@@ -95,5 +100,40 @@ func TestReadAnswer(t *testing.T) {
 		if _, _, err := readAnswer(bufio.NewReader(strings.NewReader(bad))); err == nil {
 			t.Errorf("%q: read without error", bad)
 		}
+	}
+}
+
+// TestWireGetter: the qr scenario's GETs reach net/http as well-formed
+// requests with the token, on one kept-alive connection.
+func TestWireGetter(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != "GET" || r.Header.Get("Authorization") != "Bearer tok" {
+			http.Error(w, "bad request head", 400)
+			return
+		}
+		w.Header().Set("Content-Type", "image/png")
+		w.Write([]byte(r.URL.Path))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	w := newWireGetter(srv.URL+"/base", "tok", 5*time.Second)
+	defer w.close()
+	for _, p := range []string{"/v1/events/E/badges/1/qr.png", "/v1/events/E/badges/2/qr.png"} {
+		r, _, err := w.get(p)
+		if err != nil || r.status != 200 || string(r.body) != "/base"+p || r.ctype != "image/png" {
+			t.Fatalf("%s: %+v %v", p, r, err)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Fatalf("%d connections, want 1 kept alive", n)
+	}
+	if newWireGetter("https://127.0.0.1:1", "tok", time.Second) != nil {
+		t.Fatal("https must use the shared client")
 	}
 }
