@@ -2,9 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/osce/accredit/domain"
@@ -40,33 +37,6 @@ var (
 	accessSQL      = newHotSQL(accessColumns + accessFrom + accessWhere)
 	accessBadgeSQL = newHotSQL(accessColumns + accessBadgeColumns + accessFrom + accessBadgeFrom + accessWhere)
 )
-
-// hotSQL is a statement read on nearly every request, in both dialects'
-// placeholders. It runs without GORM's statement building, whose parsing
-// of a long statement for placeholders was a twentieth of qr.png's CPU.
-type hotSQL struct{ question, dollar string }
-
-func newHotSQL(q string) hotSQL {
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return hotSQL{question: q, dollar: b.String()}
-}
-
-func (s *Store) queryHot(ctx context.Context, q hotSQL, args ...any) (*sql.Rows, error) {
-	text := q.question
-	if s.dialect == Postgres {
-		text = q.dollar
-	}
-	return s.db.Statement.ConnPool.QueryContext(ctx, text, args...)
-}
 
 // Access returns the token with that hash, the event with that code and,
 // when badgeID is not empty, that badge of the event; the event and the
@@ -140,20 +110,4 @@ func (s *Store) Access(ctx context.Context, hash, event, badgeID string) (*domai
 		ValidFrom: orZero(bFrom).UTC(), ValidUntil: orZero(bUntil).UTC()},
 		DisplayName: p.DisplayName(), Delegation: deref(nDelegation), HasPhoto: orFalse(nPhoto), Inside: orFalse(bInside)}
 	return tok, e.domain(), b, nil
-}
-
-func orFalse(b *bool) bool { return b != nil && *b }
-
-func orZeroInt(n *int) int {
-	if n == nil {
-		return 0
-	}
-	return *n
-}
-
-func orZero(t *time.Time) time.Time {
-	if t == nil {
-		return time.Time{}
-	}
-	return *t
 }
