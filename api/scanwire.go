@@ -177,11 +177,7 @@ func appendScanResult(b []byte, r *domain.ScanResult) ([]byte, bool) {
 	b = append(b, `,"result":`...)
 	b = appendJSONString(b, r.Result)
 	b = append(b, `,"reason":`...)
-	if r.Reason == nil {
-		b = append(b, "null"...)
-	} else {
-		b = appendJSONString(b, *r.Reason)
-	}
+	b = appendJSONStringOrNull(b, r.Reason)
 	b = append(b, `,"badge":`...)
 	if r.Badge == nil {
 		b = append(b, "null"...)
@@ -205,11 +201,7 @@ func appendScanResult(b []byte, r *domain.ScanResult) ([]byte, bool) {
 		b = append(b, `,"category":`...)
 		b = appendJSONString(b, d.Category)
 		b = append(b, `,"photo_url":`...)
-		if d.PhotoURL == nil {
-			b = append(b, "null"...)
-		} else {
-			b = appendJSONString(b, *d.PhotoURL)
-		}
+		b = appendJSONStringOrNull(b, d.PhotoURL)
 		b = append(b, '}')
 	}
 	b = append(b, `,"repeat":`...)
@@ -227,6 +219,14 @@ func appendScanResult(b []byte, r *domain.ScanResult) ([]byte, bool) {
 // appendJSONString quotes s as encoding/json does: text that needs no
 // escaping is copied, anything else (quotes, controls, <, >, &, non-ASCII
 // that json escapes) goes through json.Marshal.
+// appendJSONStringOrNull is appendJSONString for an optional string.
+func appendJSONStringOrNull(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendJSONString(b, *s)
+}
+
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
