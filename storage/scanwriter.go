@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -149,8 +151,8 @@ func (w *scanWriter) drain() {
 // gather takes what is queued now, each badge and each scan_id at most
 // once: a second scan of the same badge waits for this runner's next
 // group. (The other runner may take a later scan of that badge first;
-// the statement locks badges in id order and re-checks each against its
-// latest version, so either order is judged correctly.)
+// the statement re-checks each badge against its latest version, so
+// either order is judged correctly.)
 func (w *scanWriter) gather(first *scanWrite, carry []*scanWrite) (group, rest []*scanWrite) {
 	seen := map[pgtype.UUID]bool{}
 	take := func(x *scanWrite) {
@@ -198,19 +200,14 @@ allowed AS (
 		AND (i.token = '' OR EXISTS (SELECT 1 FROM tokens t WHERE t.hash = i.token AND t.revoked_at IS NULL
 			AND (t.expires_at IS NULL OR t.expires_at > i.received_at)))
 ),
-locked AS MATERIALIZED (
-	SELECT a.scan_id, a.badge_id, a.serial, a.inside, a.exclusive, a.checkpoint, a.scanned_at, b.inside AS was_inside
-	FROM allowed a JOIN badges b ON b.id = a.badge_id
-	WHERE a.result = 'accepted'
-	ORDER BY b.id FOR UPDATE OF b
-),
 moved AS (
-	UPDATE badges b SET inside = o.inside, last_checkpoint = o.checkpoint, last_scan_at = o.scanned_at
-	FROM locked o
-	WHERE b.id = o.badge_id AND b.status = 'active' AND b.serial = o.serial
-		AND b.valid_from <= o.scanned_at AND b.valid_until > o.scanned_at
-		AND (NOT o.exclusive OR NOT b.inside)
-	RETURNING o.scan_id, o.inside AND o.was_inside AS repeat
+	UPDATE badges b SET was_inside = b.inside, inside = a.inside, last_checkpoint = a.checkpoint,
+		last_scan_at = a.scanned_at
+	FROM allowed a
+	WHERE a.result = 'accepted' AND b.id = a.badge_id AND b.status = 'active' AND b.serial = a.serial
+		AND b.valid_from <= a.scanned_at AND b.valid_until > a.scanned_at
+		AND (NOT a.exclusive OR NOT b.inside)
+	RETURNING a.scan_id, a.inside AND b.was_inside AS repeat
 )
 INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction, result, reason,
 	repeat, conflict, device_result, device, scanned_at, received_at, holder_name, holder_delegation, holder_category,
@@ -223,6 +220,10 @@ WHERE m.scan_id IS NOT NULL OR (i.result = 'rejected' AND i.scan_id IN (SELECT s
 RETURNING scan_id, repeat`
 
 func (w *scanWriter) flush(group []*scanWrite) {
+	// In badge order, so that concurrent groups (the other runner, other
+	// processes) lock the badges they share in the same order. Should a
+	// plan ever update out of order, the deadlock is retried row by row.
+	slices.SortFunc(group, func(a, b *scanWrite) int { return bytes.Compare(a.badgeID.Bytes[:], b.badgeID.Bytes[:]) })
 	n := len(group)
 	strs := func() []string { return make([]string, n) }
 	ids := func() []pgtype.UUID { return make([]pgtype.UUID, n) }
