@@ -113,6 +113,17 @@ if grep -q '"ok":false' "$WORK/load.jsonl"; then
   die "a scenario reported a failure"
 fi
 
+log "accredit-load -scenario submit -rate 40 -duration 2s -concurrency 8"
+ACCREDIT_LOAD_TOKEN="$TOKEN" timeout 30 "$WORK/accredit-load" -url "http://127.0.0.1:$PORT" -scenario submit \
+  -rate 40 -duration 2s -concurrency 8 -timeout 20s \
+  -state "$WORK/state.json" </dev/null >"$WORK/paced.jsonl" 2>>"$WORK/load.err" || rc=$?
+cat "$WORK/paced.jsonl" >&2
+[ "$rc" = 0 ] || die "accredit-load -rate exited with $rc"
+grep -q '"rate_per_s":40,' "$WORK/paced.jsonl" || die "the paced submit run printed no rate"
+if grep -q '"ok":false' "$WORK/paced.jsonl"; then
+  die "the paced submit run reported a failure"
+fi
+
 log "stopping the server"
 kill -TERM "$SERVER_PID"
 src=0

@@ -41,6 +41,7 @@ type config struct {
 	statePath    string
 	maxErrorRate float64
 	procs        int
+	rate         float64
 }
 
 // scenarioFunc runs one scenario and returns its summary line; an error
@@ -162,6 +163,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.printBadges, "print-badges", 1000, "badges in the batch print (all active when there are no more)")
 	fs.StringVar(&cfg.statePath, "state", "accredit-load-state.json", "state file written by seed and read by the other scenarios")
 	fs.Float64Var(&cfg.maxErrorRate, "max-error-rate", 0, "fraction of failed requests a scenario tolerates before it fails")
+	fs.Float64Var(&cfg.rate, "rate", 0, "submit: requests per second across all clients, each timed from when it was due; 0: each client sends as soon as it has its answer")
 	fs.IntVar(&cfg.procs, "procs", 1, "threads running the tool's Go code at once (GOMAXPROCS) in the measured scenarios; 0: Go's default")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -199,6 +201,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, errors.New("-max-error-rate must be from 0 to 1")
 	case cfg.procs < 0:
 		return cfg, errors.New("-procs must be 0 or more")
+	case cfg.rate < 0 || cfg.rate > 1e6:
+		return cfg, errors.New("-rate must be from 0 to 1000000")
+	case cfg.rate > 0 && cfg.scenario != "submit" && cfg.scenario != "all":
+		// Silently unpaced would pass for a paced measurement.
+		return cfg, fmt.Errorf("-rate paces the submit scenario only, not %q", cfg.scenario)
 	}
 	if cfg.eventGiven && !validEventCode(cfg.event) {
 		return cfg, fmt.Errorf("-event %q must match ^[A-Z0-9-]{2,32}$", cfg.event)

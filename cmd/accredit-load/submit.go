@@ -79,11 +79,15 @@ func runSubmit(ctx context.Context, e *env) (*summary, error) {
 	var seq atomic.Uint64
 	var created, exceeded atomic.Int64
 	start := time.Now()
-	deadline := start.Add(e.cfg.duration)
+	pace := newPacer(e.cfg.rate, e.cfg.duration)
 	workers := e.cfg.concurrency
 	recs := runWorkers(workers, capHint(e.cfg.duration, workers), func(w int, rec *recorder) {
 		rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w)))
-		for ctx.Err() == nil && time.Now().Before(deadline) {
+		for {
+			due, ok := pace.next(ctx)
+			if !ok {
+				break
+			}
 			// A quarter of the submissions go to the few limited
 			// delegations (~60 times the share of any other), so that
 			// several workers hit the same last seat at the same moment;
@@ -94,7 +98,7 @@ func runSubmit(ctx context.Context, e *env) (*summary, error) {
 			}
 			r := jsonReq("POST", "/v1/events/"+event+"/nominations", onlinePerson(seq.Add(1), tag, ""))
 			r.token, r.idemKey = tokens[d], newUUID()
-			res, ok := rec.do(ctx, e.c, r, 201, 409)
+			res, ok := rec.doPaced(ctx, pace, due, e.c, r, 201, 409)
 			switch {
 			case !ok:
 			case res.status == 201:
@@ -136,6 +140,9 @@ func runSubmit(ctx context.Context, e *env) (*summary, error) {
 	s.set("limited_delegations", limited)
 	s.set("limited_filled", filled)
 	s.set("delegations", len(delegs))
+	if pace.open() {
+		s.set("rate_per_s", e.cfg.rate)
+	}
 	if violations > 0 {
 		s.fail("%d delegation quotas are exceeded", violations)
 	}
