@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/web"
 )
 
 // routes is the whole API surface with each route's roles (SPEC §6).
@@ -23,6 +24,7 @@ func (s *Server) routes() *gin.Engine {
 		writeProblem(c, problemJSON{Type: "urn:accredit:problem:method_not_allowed", Title: "Method not allowed",
 			Status: http.StatusMethodNotAllowed, Detail: c.Request.Method + " is not allowed here", Code: "method_not_allowed"})
 	})
+	s.webRoutes(r)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 
@@ -83,4 +85,18 @@ func (s *Server) routes() *gin.Engine {
 	ev.GET("/attendance", secretariat, s.attendance)
 	ev.GET("/presence", guards, s.presence)
 	return r
+}
+
+// webRoutes mounts the landing page and the three web applications of
+// SPEC §10; they need no token (the apps ask for one and keep it).
+func (s *Server) webRoutes(r *gin.Engine) {
+	site := gin.WrapH(web.Embedded)
+	paths := web.Embedded.RootFiles()
+	for _, app := range web.Apps {
+		paths = append(paths, "/"+app, "/"+app+"/*file")
+	}
+	for _, p := range paths {
+		r.GET(p, site)
+		r.HEAD(p, site)
+	}
 }
