@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/web"
 )
 
 // routes is the whole API surface with each route's roles (SPEC §6).
@@ -13,7 +14,7 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	_ = r.SetTrustedProxies(nil) // client IPs are not used for decisions; trust no header
 	r.HandleMethodNotAllowed = true
-	r.Use(withRequestID, s.logRequests, s.recoverPanics)
+	r.Use(withRequestID, s.logRequests, s.recoverPanics, s.noteSeen)
 	if s.metrics.enabled {
 		r.Use(s.metrics.observe)
 		r.GET("/metrics", s.metrics.handler())
@@ -23,9 +24,12 @@ func (s *Server) routes() *gin.Engine {
 		writeProblem(c, problemJSON{Type: "urn:accredit:problem:method_not_allowed", Title: "Method not allowed",
 			Status: http.StatusMethodNotAllowed, Detail: c.Request.Method + " is not allowed here", Code: "method_not_allowed"})
 	})
+	s.webRoutes(r)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 
+	// A door device trades its enrolment code for a token: no token yet.
+	r.POST("/v1/enrol", s.enrol)
 	v1 := r.Group("/v1", s.authenticate)
 	v1.GET("/me", s.me)
 	v1.GET("/delegations", anyone, s.listDelegations)
@@ -82,5 +86,22 @@ func (s *Server) routes() *gin.Engine {
 	ev.GET("/scans", secretariat, s.listScans)
 	ev.GET("/attendance", secretariat, s.attendance)
 	ev.GET("/presence", guards, s.presence)
+	ev.POST("/enrolments", secretariat, s.createEnrolment)
+	ev.GET("/enrolments/:code/qr.png", secretariat, s.enrolmentQR)
+	ev.GET("/roster", guards, s.roster) // and only when the event has offline_roster
 	return r
+}
+
+// webRoutes mounts the landing page and the three web applications of
+// SPEC §10; they need no token (the apps ask for one and keep it).
+func (s *Server) webRoutes(r *gin.Engine) {
+	site := gin.WrapH(web.Embedded)
+	paths := web.Embedded.RootFiles()
+	for _, app := range web.Apps {
+		paths = append(paths, "/"+app, "/"+app+"/*file")
+	}
+	for _, p := range paths {
+		r.GET(p, site)
+		r.HEAD(p, site)
+	}
 }
