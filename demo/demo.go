@@ -32,8 +32,9 @@ const (
 	title       = "Annual Police Experts Meeting (demo)"
 	timezone    = "Europe/Vienna"
 	consoleName = "demo console"
-	portalOf    = "AUT" // the delegation whose focal point's link is printed
-	deskName    = "Heldenplatz entrance, lane 1"
+	portalOf    = "AUT"                          // the delegation whose focal point's link is printed
+	deskName    = "Heldenplatz entrance, lane 1" // the device that scanned this morning
+	enrolName   = "Heldenplatz entrance, lane 2" // the device the printed link enrols
 	entrance    = "HELDENPLATZ"
 	hall        = "RATSAAL"
 )
@@ -61,10 +62,11 @@ type Result struct {
 	Portal  string // the portal, signed in as a focal point of PortalDelegation
 	// PortalDelegation is the delegation of Portal's focal point.
 	PortalDelegation string
-	// DeskName and DeskToken are the door device: a security token bound
-	// to the event.
-	DeskName  string
-	DeskToken string
+	// Desk enrols the browser that opens it as the door device DeskName,
+	// at the Heldenplatz entrance; once, until DeskExpires.
+	Desk        string
+	DeskName    string
+	DeskExpires time.Time
 
 	Counts Counts
 }
@@ -102,7 +104,8 @@ func Load(ctx context.Context, svc *domain.Service, opts Options) (Result, error
 	res.Console = base + "/console/#token=" + l.console
 	res.Portal = base + "/portal/#token=" + l.portal
 	res.PortalDelegation = portalOf
-	res.DeskName, res.DeskToken = deskName, l.desk
+	res.Desk = base + "/desk/#enrol=" + l.enrolment.Code
+	res.DeskName, res.DeskExpires = l.enrolment.Name, l.enrolment.ExpiresAt
 	res.Counts = l.counts
 	return res, nil
 }
@@ -143,20 +146,21 @@ func focalPoint(delegation string) domain.Actor {
 
 // loader carries one load's state from step to step.
 type loader struct {
-	svc      *domain.Service
-	now      time.Time
-	event    *domain.Event
-	sessions []string
-	people   map[*delegate]*domain.Nomination
-	photos   func(*delegate) []byte
-	console  string
-	portal   string
-	desk     string
-	counts   Counts
+	svc       *domain.Service
+	now       time.Time
+	event     *domain.Event
+	sessions  []string
+	people    map[*delegate]*domain.Nomination
+	photos    func(*delegate) []byte
+	desk      string // the token hash of the device that scanned
+	enrolment *domain.Enrolment
+	console   string
+	portal    string
+	counts    Counts
 }
 
 func (l *loader) run(ctx context.Context) error {
-	steps := []func(context.Context) error{l.setUp, l.nominate, l.decide, l.scan, l.tokens, l.count}
+	steps := []func(context.Context) error{l.setUp, l.nominate, l.decide, l.device, l.scan, l.signIns, l.count}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err
@@ -193,7 +197,7 @@ func (l *loader) setUp(ctx context.Context) error {
 			"international_organization": {InPerson: intp(2), Online: intp(2)},
 		},
 		InvitedKinds: []string{"participating_state", "partner", "international_organization"},
-		AntiPassback: true, Waitlist: true, Status: domain.EventOpen,
+		AntiPassback: true, Waitlist: true, Status: domain.EventOpen, OfflineRoster: true,
 	})
 	if err != nil {
 		return err
@@ -303,14 +307,26 @@ func (l *loader) substitute(sctx, fctx context.Context, d *delegate) error {
 	return err
 }
 
-// tokens makes what the printed links sign in with: the door device, the
-// focal point, and last the console, whose existence marks a finished load.
-func (l *loader) tokens(ctx context.Context) error {
+// device makes the door device that scanned this morning: a security
+// token bound to the event. Its secret is not kept: the printed link
+// enrols another device.
+func (l *loader) device(ctx context.Context) error {
+	t := &domain.Token{Name: deskName, Role: domain.RoleSecurity, Event: EventCode}
+	secret, err := l.svc.CreateToken(domain.WithActor(ctx, secretariat), t)
+	l.desk = domain.HashToken(secret)
+	return err
+}
+
+// signIns makes what the printed links sign in with: an enrolment for a
+// second door device, the focal point's token, and last the console's,
+// whose existence marks a finished load.
+func (l *loader) signIns(ctx context.Context) error {
 	ctx = domain.WithActor(ctx, secretariat)
-	var err error
-	if l.desk, err = l.svc.CreateToken(ctx, &domain.Token{Name: deskName, Role: domain.RoleSecurity, Event: EventCode}); err != nil {
+	l.enrolment = &domain.Enrolment{Name: enrolName, Checkpoint: entrance, Direction: domain.DirectionIn}
+	if err := l.svc.CreateEnrolment(ctx, l.event, l.enrolment, domain.EnrolmentMaxMinutes); err != nil {
 		return err
 	}
+	var err error
 	focal := &domain.Token{Name: "focal point " + portalOf + " (demo)", Role: domain.RoleDelegation, Delegation: portalOf}
 	if l.portal, err = l.svc.CreateToken(ctx, focal); err != nil {
 		return err

@@ -75,7 +75,6 @@ func checkResult(t *testing.T, ctx context.Context, svc *domain.Service, res Res
 	}{
 		{res.Console, "http://127.0.0.1:8080/console/#token=", domain.RoleSecretariat, ""},
 		{res.Portal, "http://127.0.0.1:8080/portal/#token=", domain.RoleDelegation, res.PortalDelegation},
-		{"x" + res.DeskToken, "x", domain.RoleSecurity, ""},
 	} {
 		secret, ok := strings.CutPrefix(c.link, c.prefix)
 		if !ok || secret == "" {
@@ -85,9 +84,30 @@ func checkResult(t *testing.T, ctx context.Context, svc *domain.Service, res Res
 		if err != nil || a.Role != c.role || a.Delegation != c.delegation {
 			t.Fatalf("%s signs in as %+v (%v), want role %s", c.link, a, err, c.role)
 		}
-		if a.Role == domain.RoleSecurity && a.Event != EventCode {
-			t.Fatalf("the door device's token is bound to %q", a.Event)
-		}
+	}
+	code, ok := strings.CutPrefix(res.Desk, "http://127.0.0.1:8080/desk/#enrol=")
+	if !ok {
+		t.Fatalf("desk link %q", res.Desk)
+	}
+	if left := time.Until(res.DeskExpires); left < 23*time.Hour {
+		t.Errorf("the enrolment expires in %v", left)
+	}
+	device, err := svc.Enrol(ctx, code)
+	if err != nil || device.Token.Role != domain.RoleSecurity || device.Token.Event != EventCode ||
+		device.Token.Name != res.DeskName || device.Enrolment.Checkpoint != entrance {
+		t.Fatalf("enrolling with %q: %+v %v", code, device, err)
+	}
+	a, err := svc.Authenticate(ctx, device.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := svc.Store.Event(ctx, EventCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roster, _, err := svc.Roster(domain.WithActor(ctx, a), ev, domain.Page{Limit: 500})
+	if err != nil || len(roster) < 10 {
+		t.Fatalf("the enrolled device's roster: %d entries, %v", len(roster), err)
 	}
 }
 

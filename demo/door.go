@@ -83,7 +83,7 @@ func (l *loader) scan(ctx context.Context) error {
 		}
 		at := from.Add(time.Duration(p.at * float64(span))).UTC()
 		reqs[i] = domain.ScanRequest{ScanID: uuid.NewString(), Code: code, Checkpoint: p.point,
-			Direction: p.direction, ScannedAt: &at, Device: deskName}
+			Direction: p.direction, ScannedAt: &at, Device: deskName, Token: l.desk}
 	}
 	results, err := l.svc.ScanBatch(ctx, l.event, reqs)
 	if err != nil {

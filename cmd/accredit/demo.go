@@ -55,9 +55,10 @@ func loadDemo(ctx context.Context, cfg config, out io.Writer, serving bool) erro
 	}
 	if !res.Loaded {
 		fmt.Fprintf(out, `The demo (event %s) is already loaded; nothing was changed.
-Its sign-in links were shown when it was loaded. To sign in to the console again, create a token:
+Its sign-in links were shown once, when it was loaded. For a new console link, create a token:
   accredit token create --name console --role secretariat
 and open %s/console/#token=<the token>
+(the console makes focal points' portal links and enrols door devices).
 `, res.Event, base)
 		return nil
 	}
@@ -82,10 +83,11 @@ func printDemo(out io.Writer, res demo.Result, serving bool) {
 	} else {
 		fmt.Fprintln(out, "Start the server (accredit serve), then open:")
 	}
-	fmt.Fprintf(out, "  Console, as the secretariat:     %s\n", res.Console)
-	fmt.Fprintf(out, "  Portal, as %s's focal point:    %s\n", res.PortalDelegation, res.Portal)
-	fmt.Fprintf(out, "  Door device token (security, %s, %q):\n                                   %s\n", res.Event, res.DeskName, res.DeskToken)
-	fmt.Fprintln(out, "The links sign in directly. They are shown this once: keep them.")
+	fmt.Fprintf(out, "  Console, as the secretariat:   %s\n", res.Console)
+	fmt.Fprintf(out, "  Portal, as %s's focal point:  %s\n", res.PortalDelegation, res.Portal)
+	fmt.Fprintf(out, "  Security desk, as a door device (%s):\n                                 %s\n", res.DeskName, res.Desk)
+	fmt.Fprintf(out, "The links sign in directly and are shown this once; the desk's enrols one device, until %s.\n",
+		res.DeskExpires.Format("2006-01-02 15:04 MST"))
 }
 
 // demoBaseURL is where a browser on this machine reaches the server at

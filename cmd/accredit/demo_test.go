@@ -18,7 +18,7 @@ import (
 var (
 	consoleLink = regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/console/#token=(acc_[A-Za-z0-9_-]+)`)
 	portalLink  = regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/portal/#token=(acc_[A-Za-z0-9_-]+)`)
-	deskToken   = regexp.MustCompile(`Door device token[^\n]*\n\s+(acc_[A-Za-z0-9_-]+)`)
+	deskLink    = regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/desk/#enrol=([A-Z2-7]{10})\b`)
 )
 
 // TestDemo runs `accredit demo` twice on each database: the first run
@@ -31,7 +31,7 @@ func TestDemo(t *testing.T) {
 			if err != nil {
 				t.Fatalf("demo: %v", err)
 			}
-			for _, re := range []*regexp.Regexp{consoleLink, portalLink, deskToken} {
+			for _, re := range []*regexp.Regexp{consoleLink, portalLink, deskLink} {
 				if !re.MatchString(out) {
 					t.Errorf("no %s in:\n%s", re, out)
 				}
@@ -130,14 +130,19 @@ func TestServeDemo(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve", "--demo"}, envMap(env), out, logs) }()
 	addr, _ := logs.waitFor(t, "listening", done, msgIs("listening"))["addr"].(string)
-	console, portal, desk := consoleLink.FindStringSubmatch(out.String()), portalLink.FindStringSubmatch(out.String()), deskToken.FindStringSubmatch(out.String())
+	console, portal, desk := consoleLink.FindStringSubmatch(out.String()), portalLink.FindStringSubmatch(out.String()), deskLink.FindStringSubmatch(out.String())
 	if console == nil || portal == nil || desk == nil {
 		t.Fatalf("serve --demo printed:\n%s", out)
+	}
+	status, enrolled := postJSON(t, "http://"+addr+"/v1/enrol", "", map[string]string{"code": desk[2]})
+	device, _ := enrolled["token"].(string)
+	if status != http.StatusCreated || device == "" || enrolled["event"] != "DEMO-PEM" {
+		t.Fatalf("enrolling with the printed code: %d %v", status, enrolled)
 	}
 	base := "http://" + addr + "/v1/events/DEMO-PEM"
 	for _, c := range []struct{ who, token, path, want string }{
 		{"console", console[2], "/presence", `"total":`},
-		{"door device", desk[1], "/presence", `"total":`},
+		{"door device", device, "/roster", `"display_name":`},
 		{"focal point", portal[2], "/quotas", `"delegation":"AUT"`},
 	} {
 		res, body := get(t, base+c.path, c.token)
