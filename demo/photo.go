@@ -335,23 +335,24 @@ func (c *canvas) face(f features) {
 	}
 }
 
-var (
-	faceOnce sync.Once
-	bold     font.Face
-)
+// goBold is the parsed Go Bold font. A parsed font may be shared; a face
+// may not (it keeps its own buffers), so each portrait makes its own.
+var goBold = sync.OnceValue(func() *opentype.Font {
+	f, err := opentype.Parse(gobold.TTF)
+	if err != nil {
+		panic("demo: the embedded Go Bold font: " + err.Error()) // compiled in: cannot happen
+	}
+	return f
+})
 
 // initials writes the person's initials across the jacket.
 func (c *canvas) initials(text string, col color.RGBA) {
-	faceOnce.Do(func() {
-		f, err := opentype.Parse(gobold.TTF)
-		if err == nil {
-			bold, err = opentype.NewFace(f, &opentype.FaceOptions{Size: 64, DPI: 72, Hinting: font.HintingFull})
-		}
-		if err != nil {
-			panic("demo: the embedded Go Bold font: " + err.Error()) // compiled in: cannot happen
-		}
-	})
-	d := font.Drawer{Dst: c.img, Src: image.NewUniform(col), Face: bold}
+	face, err := opentype.NewFace(goBold(), &opentype.FaceOptions{Size: 64, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		panic("demo: a face of Go Bold: " + err.Error()) // fixed options: cannot happen
+	}
+	defer face.Close()
+	d := font.Drawer{Dst: c.img, Src: image.NewUniform(col), Face: face}
 	w := d.MeasureString(text)
 	d.Dot = fixed.Point26_6{X: fixed.I(300) - w/2, Y: fixed.I(778)}
 	d.DrawString(text)

@@ -32,3 +32,18 @@ func BenchmarkPhoto(b *testing.B) {
 		Photo(p)
 	}
 }
+
+// TestPhotoConcurrent: the demo draws on every core at once; each
+// portrait comes out as it does alone.
+func TestPhotoConcurrent(t *testing.T) {
+	want := map[*delegate][]byte{}
+	for i := range cast {
+		want[&cast[i]] = Photo(cast[i].portrait())
+	}
+	got := drawAll()
+	for d, w := range want {
+		if !bytes.Equal(got(d), w) {
+			t.Fatalf("%s %s's photo differs when drawn concurrently", d.given, d.family)
+		}
+	}
+}
