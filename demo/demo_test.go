@@ -305,3 +305,64 @@ func TestASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadAtDayBoundaries: loaded just after midnight in Vienna, or just
+// before, the morning's scans still fall inside the badges' first day
+// and each gets the verdict the story wants (Load checks them).
+func TestLoadAtDayBoundaries(t *testing.T) {
+	vienna, err := time.LoadLocation(timezone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{
+		time.Date(2031, 3, 30, 0, 0, 20, 0, vienna), // the night the clocks go forward
+		time.Date(2031, 10, 26, 23, 59, 50, 0, vienna),
+	} {
+		t.Run(at.Format(time.RFC3339), func(t *testing.T) {
+			svc, _ := newService(t, storage.SQLite)
+			svc.Now = func() time.Time { return at.UTC() }
+			res, err := Load(context.Background(), svc, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Counts.Present != 10 || res.Counts.Scans != 15 {
+				t.Fatalf("counts %+v", res.Counts)
+			}
+			ev, err := svc.Store.Event(context.Background(), EventCode)
+			if err != nil || ev.StartsOn != at.Format(domain.DateLayout) {
+				t.Fatalf("the event starts on %s, loaded at %s (%v)", ev.StartsOn, at, err)
+			}
+		})
+	}
+}
+
+// TestParticipantList: the List of Participants has its groups, and the
+// attended-only one is shorter.
+func TestParticipantList(t *testing.T) {
+	svc, _ := newService(t, storage.SQLite)
+	ctx := context.Background()
+	if _, err := Load(ctx, svc, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := svc.Store.Event(ctx, EventCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(attended bool) (groups, people int) {
+		l, err := svc.ParticipantList(ctx, ev, attended)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range l.Groups {
+			for _, d := range g.Delegations {
+				people += len(d.Participants)
+			}
+		}
+		return len(l.Groups), people
+	}
+	groups, all := count(false)
+	_, attended := count(true)
+	if groups != 3 || attended == 0 || attended >= all {
+		t.Fatalf("%d groups, %d participants, %d attended", groups, all, attended)
+	}
+}
