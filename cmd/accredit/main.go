@@ -28,7 +28,8 @@ func main() {
 const usage = `accredit — registration and accreditation of conference delegates
 
 Usage:
-  accredit serve                 run the HTTP API (applies pending migrations first)
+  accredit serve [--demo]        run the HTTP API (applies pending migrations first)
+  accredit demo                  load a demo event running today and print links to open it
   accredit migrate [status]      apply pending migrations, or list them
   accredit token create --name N --role R [--delegation CODE] [--event CODE] [--expires 720h|RFC3339]
   accredit token list
@@ -64,7 +65,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch args[0] {
 	case "serve":
-		return serve(ctx, cfg, stderr)
+		return serveCmd(ctx, cfg, args[1:], stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, cfg, args[1:], stdout)
 	case "migrate":
 		return migrate(ctx, cfg, args[1:], stdout)
 	case "token":
