@@ -38,6 +38,35 @@ func withRequestID(c *gin.Context) {
 
 func requestID(c *gin.Context) string { return c.GetString(keyRequestID) }
 
+// knownMethods are the methods of RFC 9110 (and PATCH): anything else a
+// client invents is logged and counted as "OTHER", so that a request line
+// cannot choose a label value or a log field (SPEC §4).
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true, http.MethodPatch: true,
+	http.MethodDelete: true, http.MethodConnect: true, http.MethodOptions: true, http.MethodTrace: true,
+}
+
+// methodLabel is the request's method as logs and metrics may show it.
+func methodLabel(c *gin.Context) string {
+	if m := c.Request.Method; knownMethods[m] {
+		return m
+	}
+	return "OTHER"
+}
+
+// secureHeaders marks every answer as not to be sniffed, and every /v1
+// answer as not to be stored: most of them carry personal data, and a
+// shared or browser cache is no place for it (SPEC §4). A route with a
+// reason to differ sets its own Cache-Control after this.
+func secureHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	if strings.HasPrefix(c.Request.URL.Path, "/v1/") {
+		h.Set("Cache-Control", "no-store")
+	}
+	c.Next()
+}
+
 // logRequests writes one JSON line per request. It logs the route pattern
 // and never the query string or bodies, which may hold personal data.
 func (s *Server) logRequests(c *gin.Context) {
@@ -52,7 +81,7 @@ func (s *Server) logRequests(c *gin.Context) {
 		level = slog.LevelError
 	}
 	s.log.LogAttrs(c.Request.Context(), level, "request",
-		slog.String("request_id", requestID(c)), slog.String("method", c.Request.Method), slog.String("route", route),
+		slog.String("request_id", requestID(c)), slog.String("method", methodLabel(c)), slog.String("route", route),
 		slog.Int("status", c.Writer.Status()), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 		slog.String("token_id", domain.ActorFrom(c.Request.Context()).TokenID), slog.Int("bytes", c.Writer.Size()))
 }

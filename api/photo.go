@@ -49,7 +49,6 @@ func (s *Server) getPhoto(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	c.Header("Cache-Control", "private, max-age=300")
 	c.Data(http.StatusOK, ct, data)
 }
 

@@ -13,16 +13,19 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	_ = r.SetTrustedProxies(nil) // client IPs are not used for decisions; trust no header
 	r.HandleMethodNotAllowed = true
-	r.Use(withRequestID, s.logRequests, s.recoverPanics)
+	r.Use(secureHeaders, withRequestID, s.logRequests, s.recoverPanics)
 	if s.metrics.enabled {
 		r.Use(s.metrics.observe)
 		r.GET("/metrics", s.metrics.handler())
 	}
-	r.NoRoute(func(c *gin.Context) { problem(c, domain.Errorf(domain.CodeNotFound, "no such path")) })
-	r.NoMethod(func(c *gin.Context) {
-		writeProblem(c, problemJSON{Type: "urn:accredit:problem:method_not_allowed", Title: "Method not allowed",
-			Status: http.StatusMethodNotAllowed, Detail: c.Request.Method + " is not allowed here", Code: "method_not_allowed"})
+	r.NoRoute(func(c *gin.Context) {
+		if methodLabel(c) == "OTHER" { // a method no route could have
+			methodNotAllowed(c)
+			return
+		}
+		problem(c, domain.Errorf(domain.CodeNotFound, "no such path"))
 	})
+	r.NoMethod(methodNotAllowed)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 
@@ -83,4 +86,11 @@ func (s *Server) routes() *gin.Engine {
 	ev.GET("/attendance", secretariat, s.attendance)
 	ev.GET("/presence", guards, s.presence)
 	return r
+}
+
+// methodNotAllowed answers 405, naming the method only when it is one of
+// the known ones: an invented method is not echoed.
+func methodNotAllowed(c *gin.Context) {
+	writeProblem(c, problemJSON{Type: "urn:accredit:problem:method_not_allowed", Title: "Method not allowed",
+		Status: http.StatusMethodNotAllowed, Detail: methodLabel(c) + " is not allowed here", Code: "method_not_allowed"})
 }

@@ -1,0 +1,144 @@
+package api_test
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/osce/accredit/api"
+)
+
+// This file holds the input side of the hardening of issue 13: what a
+// careless client or an outsider sends must not grow the server's
+// metrics, logs or caches.
+
+// syncBuffer is a log sink that handlers may write to concurrently.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// loggedServer is a second server on e's service whose JSON log the test
+// reads.
+func loggedServer(t *testing.T, e *env) (*httptest.Server, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	srv := httptest.NewServer(api.New(e.svc, api.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil)), Metrics: true}).Handler())
+	t.Cleanup(srv.Close)
+	return srv, logs
+}
+
+func rawCall(t *testing.T, srv *httptest.Server, method, path, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, b
+}
+
+// TestUnknownMethodsAreOther: invented HTTP methods are 405 on any path,
+// and are logged and counted as OTHER, so twenty long ones do not grow
+// /metrics (they grew it from 378 KB to 10 MB before).
+func TestUnknownMethodsAreOther(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	srv, logs := loggedServer(t, e)
+	_, m0 := rawCall(t, srv, "GET", "/metrics", "")
+	// Warm the labels a 405 and a 404 create once, so that only what the
+	// invented methods add is measured.
+	rawCall(t, srv, "PUT", "/v1/me", e.admin)
+	rawCall(t, srv, "GET", "/nowhere", "")
+	_, m1 := rawCall(t, srv, "GET", "/metrics", "")
+	for i := range 20 {
+		method := strings.Repeat("X", 4000) + strings.Repeat("Y", i)
+		for _, path := range []string{"/v1/me", "/nowhere", "/healthz"} {
+			res, body := rawCall(t, srv, method, path, e.admin)
+			if res.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(string(body), "method_not_allowed") {
+				t.Fatalf("%s… %s: %d %.200s", method[:8], path, res.StatusCode, body)
+			}
+			if bytes.Contains(body, []byte("XXXX")) {
+				t.Fatalf("the 405 echoes the invented method: %.200s", body)
+			}
+		}
+	}
+	_, m2 := rawCall(t, srv, "GET", "/metrics", "")
+	// The OTHER series are new; each is a few hundred bytes, the request
+	// histograms included. Before, the same requests added megabytes.
+	if grew := len(m2) - len(m1); grew > 8<<10 {
+		t.Errorf("/metrics grew by %d bytes (from %d, first scrape %d) after 60 requests with invented methods", grew, len(m1), len(m0))
+	}
+	if bytes.Contains(m2, []byte("XXXX")) {
+		t.Error("/metrics shows an invented method")
+	}
+	if !bytes.Contains(m2, []byte(`method="OTHER"`)) {
+		t.Error(`/metrics has no method="OTHER" series`)
+	}
+	if l := logs.String(); strings.Contains(l, "XXXX") || !strings.Contains(l, `"method":"OTHER"`) {
+		t.Errorf("the log shows the invented method, or not as OTHER:\n%.2000s", l)
+	}
+}
+
+// TestSecurityHeaders: every answer is nosniff, every /v1 answer no-store
+// (they carry personal data; the photo especially), problems included.
+func TestSecurityHeaders(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		e.event("HDR-1")
+		deleg := e.token("delegation", "AUT", "")
+		id := e.submit("HDR-1", deleg, person())
+		e.photo("HDR-1", deleg, id)
+		for _, c := range []struct {
+			name, method, path, token string
+			status                    int
+			store                     bool // Cache-Control: no-store expected
+		}{
+			{"health", "GET", "/healthz", "", 200, false},
+			{"metrics", "GET", "/metrics", "", 200, false},
+			{"me", "GET", "/v1/me", e.admin, 200, true},
+			{"nomination", "GET", nomPath("HDR-1", id), deleg, 200, true},
+			{"photo", "GET", nomPath("HDR-1", id, "photo"), deleg, 200, true},
+			{"list", "GET", "/v1/events/HDR-1/nominations", e.admin, 200, true},
+			{"unauthorized", "GET", "/v1/me", "", 401, true},
+			{"not found", "GET", nomPath("HDR-1", "00000000-0000-7000-8000-000000000000"), e.admin, 404, true},
+			{"no route", "GET", "/nowhere", "", 404, false},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				r := e.call(c.method, c.path, c.token, nil)
+				if r.Status != c.status {
+					t.Fatalf("status %d, want %d: %s", r.Status, c.status, r.Body)
+				}
+				if got := r.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+					t.Errorf("X-Content-Type-Options %q, want nosniff", got)
+				}
+				if got := r.Header.Get("Cache-Control"); c.store && got != "no-store" {
+					t.Errorf("Cache-Control %q, want no-store", got)
+				}
+			})
+		}
+	})
+}
