@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -139,6 +140,41 @@ func TestSecurityHeaders(t *testing.T) {
 					t.Errorf("Cache-Control %q, want no-store", got)
 				}
 			})
+		}
+	})
+}
+
+// TestNamesThatLie: a right-to-left override made the guard's screen show
+// "AliAlice" while the badge printed "AliecilA". Names given through the
+// API, a PATCH and an import are stored without bidirectional controls
+// and invisible characters, so every place shows the same name.
+func TestNamesThatLie(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		e.event("NAME-1")
+		deleg := e.token("delegation", "AUT", "")
+		id := e.submit("NAME-1", deleg, person(func(b map[string]any) {
+			b["given_name"], b["family_name"] = "Ali\u202Eecila", "\u200BGru\u2060ber\uFEFF"
+			b["function"] = "\u2067Attaché\u2069"
+		}))
+		n := e.call("GET", nomPath("NAME-1", id), deleg, nil).want(200).json()
+		if n["given_name"] != "Aliecila" || n["family_name"] != "Gruber" || n["function"] != "Attaché" {
+			t.Errorf("submitted names kept hidden characters: %+q %+q %+q", n["given_name"], n["family_name"], n["function"])
+		}
+		e.call("PATCH", nomPath("NAME-1", id), deleg, map[string]any{"given_name": "Bo\u202Db"}).want(200)
+		if n := e.call("GET", nomPath("NAME-1", id), deleg, nil).want(200).json(); n["given_name"] != "Bob" {
+			t.Errorf("edited name %+q, want Bob", n["given_name"])
+		}
+		// Nothing but hidden characters is no name.
+		r := e.call("POST", "/v1/events/NAME-1/nominations", deleg, person(func(b map[string]any) { b["given_name"] = " \u202E\u200B " }))
+		if r.problem(422, "validation_failed"); !slices.Contains(r.fields(), "given_name") {
+			t.Errorf("a name of hidden characters: fields %v, want given_name", r.fields())
+		}
+		// The import cleans as the API does.
+		row := imRow(imSet("given_name", "\u2066Eve\u2069"), imSet("family_name", "Mül\u200Bler\u202C"))
+		body := imCSV(t, imCols, []map[string]string{row}, ',', false)
+		items := e.call("POST", imImportPath("NAME-1"), deleg, body, "Content-Type", "text/csv").want(201).json()["items"].([]any)
+		if got := items[0].(map[string]any); got["given_name"] != "Eve" || got["family_name"] != "Müller" {
+			t.Errorf("imported names kept hidden characters: %+q %+q", got["given_name"], got["family_name"])
 		}
 	})
 }
