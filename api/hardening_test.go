@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/osce/accredit/api"
 )
@@ -176,5 +177,29 @@ func TestNamesThatLie(t *testing.T) {
 		if got := items[0].(map[string]any); got["given_name"] != "Eve" || got["family_name"] != "Müller" {
 			t.Errorf("imported names kept hidden characters: %+q %+q", got["given_name"], got["family_name"])
 		}
+	})
+}
+
+// TestPhotoAfterTheWindow: a delegation may replace a photo only while it
+// may edit the nomination (SPEC §8); the secretariat is exempt, also on a
+// closed event.
+func TestPhotoAfterTheWindow(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		now := time.Now().UTC().Truncate(time.Second)
+		closes := now.Add(time.Hour)
+		e.event("PHOTO-1", func(b map[string]any) { b["registration_closes_at"] = closes.Format(time.RFC3339) })
+		aut := e.token("delegation", "AUT", "")
+		id := e.submit("PHOTO-1", aut, person())
+		put := func(token string) *resp {
+			return e.call("PUT", nomPath("PHOTO-1", id, "photo"), token, jpegBytes(t, 240, 320), "Content-Type", "image/jpeg")
+		}
+		put(aut).want(200)
+		e.setNow(closes)
+		put(aut).problem(409, "registration_closed")
+		e.call("PATCH", nomPath("PHOTO-1", id), aut, map[string]any{"function": "x"}).problem(409, "registration_closed")
+		put(e.admin).want(200)
+		e.call("PATCH", "/v1/events/PHOTO-1", e.admin, map[string]any{"status": "closed"}).want(200)
+		put(e.admin).want(200)
+		put(aut).problem(409, "registration_closed")
 	})
 }
