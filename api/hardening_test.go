@@ -203,3 +203,46 @@ func TestPhotoAfterTheWindow(t *testing.T) {
 		put(aut).problem(409, "registration_closed")
 	})
 }
+
+// TestStrictJSONEveryRoute: a key in another case, a key given twice (at
+// any depth) and invalid UTF-8 are 400 malformed_body on every JSON
+// route, the door's hand-written one included, and change nothing.
+func TestStrictJSONEveryRoute(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		e.event("JSON-1")
+		aut := e.token("delegation", "AUT", "")
+		id := e.submit("JSON-1", aut, person())
+		nom := `"given_name":"A","family_name":"B","gender":"female","email":"j@example.org","category":"delegate","mode":"online"`
+		scan := `"code":"X","checkpoint":"gate"`
+		for _, c := range []struct{ name, method, path, body string }{
+			{"submit: EMAIL", "POST", "/v1/events/JSON-1/nominations", `{` + nom + `,"EMAIL":"k@example.org"}`},
+			{"submit: key twice", "POST", "/v1/events/JSON-1/nominations", `{` + nom + `,"email":"k@example.org"}`},
+			{"submit: nested key twice", "POST", "/v1/events/JSON-1/nominations", `{` + nom + `,"document":{"type":"passport","type":"passport"}}`},
+			{"submit: invalid UTF-8", "POST", "/v1/events/JSON-1/nominations", "{" + nom + ",\"remarks\":\"caf\xe9\"}"},
+			{"submit: lone surrogate", "POST", "/v1/events/JSON-1/nominations", `{` + nom + `,"remarks":"\udead"}`},
+			{"edit: Given_Name", "PATCH", nomPath("JSON-1", id), `{"Given_Name":"C"}`},
+			{"edit: key twice", "PATCH", nomPath("JSON-1", id), `{"function":"a","function":"b"}`},
+			{"withdraw: REASON", "POST", nomPath("JSON-1", id, "withdraw"), `{"REASON":"x"}`},
+			{"event: nested quota twice", "POST", "/v1/events", `{"code":"JSON-2","title":"t","venue":"v","timezone":"Europe/Vienna","starts_on":"2030-06-10","ends_on":"2030-06-11","format":"online","quotas":{"partner":{"online":1,"online":2}}}`},
+			{"event patch: Title", "PATCH", "/v1/events/JSON-1", `{"Title":"x"}`},
+			{"quota: IN_PERSON", "PUT", "/v1/events/JSON-1/quotas/AUT", `{"IN_PERSON":1,"online":null}`},
+			{"token: key twice", "POST", "/v1/tokens", `{"name":"a","name":"b","role":"secretariat"}`},
+			{"scan: Code", "POST", "/v1/events/JSON-1/scans", `{"Code":"X","checkpoint":"gate"}`},
+			{"scan: key twice", "POST", "/v1/events/JSON-1/scans", `{` + scan + `,"code":"Y"}`},
+			{"scan: invalid UTF-8", "POST", "/v1/events/JSON-1/scans", "{" + scan + ",\"device\":\"\xff\"}"},
+			{"batch: nested key in another case", "POST", "/v1/events/JSON-1/scans/batch", `{"scans":[{` + scan + `,"Device":"d"}]}`},
+			{"batch: nested key twice", "POST", "/v1/events/JSON-1/scans/batch", `{"scans":[{` + scan + `,"checkpoint":"gate"}]}`},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				before := etSmallState(e)
+				e.call(c.method, c.path, e.admin, c.body).problem(400, "malformed_body")
+				if after := etSmallState(e); after != before {
+					t.Error("a malformed body changed the data")
+				}
+			})
+		}
+		if n := e.call("GET", nomPath("JSON-1", id), aut, nil).want(200).json(); n["given_name"] != "Anna" {
+			t.Errorf("the nomination changed: %v", n["given_name"])
+		}
+	})
+}
