@@ -78,7 +78,7 @@ func newEnvOn(t *testing.T, dialect, url string) *env {
 	}
 	e.svc.Now = now
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	e.srv = httptest.NewServer(api.New(e.svc, api.Options{Logger: log, Metrics: true, Now: now}).Handler())
+	e.srv = httptest.NewServer(api.New(e.svc, api.Options{Logger: log, Metrics: true, Now: now, BadCredentialLimit: -1}).Handler())
 	t.Cleanup(e.srv.Close)
 	e.admin = "test-admin-token-0123456789abcdef"
 	if err := e.svc.EnsureToken(context.Background(), "test admin", e.admin); err != nil {

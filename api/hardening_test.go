@@ -2,11 +2,13 @@ package api_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -243,6 +245,104 @@ func TestStrictJSONEveryRoute(t *testing.T) {
 		}
 		if n := e.call("GET", nomPath("JSON-1", id), aut, nil).want(200).json(); n["given_name"] != "Anna" {
 			t.Errorf("the nomination changed: %v", n["given_name"])
+		}
+	})
+}
+
+// proxiedServer is a server on e's service behind a trusted proxy at
+// 127.0.0.1, so that a test can speak as many clients (X-Forwarded-For),
+// on e's clock.
+func proxiedServer(t *testing.T, e *env) *httptest.Server {
+	t.Helper()
+	now := func() time.Time {
+		if p := e.clock.Load(); p != nil {
+			return *p
+		}
+		return time.Now().UTC()
+	}
+	srv := httptest.NewServer(api.New(e.svc, api.Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Now: now, TrustedProxies: []string{"127.0.0.1/32", "::1"}}).Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func callAs(t *testing.T, srv *httptest.Server, client, method, path, token string) *resp {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if client != "" {
+		req.Header.Set("X-Forwarded-For", client)
+	}
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &resp{t: t, Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// TestBadTokensAreRateLimited: more than 20 bad tokens a minute from one
+// client are 429 with Retry-After until the minute has passed (SPEC §3);
+// the same client's good token still works, other clients are not slowed,
+// and only a trusted proxy may name the client.
+func TestBadTokensAreRateLimited(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		e.event("RATE-1")
+		start := time.Now().UTC()
+		e.setNow(start)
+		srv := proxiedServer(t, e)
+		const mallory, alice = "203.0.113.66", "198.51.100.7"
+		paths := []string{"/v1/me", "/v1/events/RATE-1", "/v1/events/RATE-1/badges/00000000-0000-7000-8000-000000000000/qr.png"}
+		for i := range 20 {
+			callAs(t, srv, mallory, "GET", paths[i%len(paths)], fmt.Sprintf("guess-%02d-0123456789abcdef", i)).problem(401, "unauthorized")
+		}
+		for _, p := range append(paths, "/v1/events/RATE-1/scans") {
+			method := "GET"
+			if strings.HasSuffix(p, "/scans") {
+				method = "POST"
+			}
+			r := callAs(t, srv, mallory, method, p, "guess-21-0123456789abcdef")
+			r.problem(429, "rate_limited")
+			if ra, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || ra < 1 || ra > 60 {
+				t.Fatalf("Retry-After %q, want 1–60 seconds", r.Header.Get("Retry-After"))
+			}
+		}
+		// A token far too long to be ours is a bad one too.
+		callAs(t, srv, mallory, "GET", "/v1/me", strings.Repeat("x", 300)).problem(429, "rate_limited")
+		// No token is not a guess.
+		callAs(t, srv, mallory, "GET", "/v1/me", "").problem(401, "unauthorized")
+		// The throttled client's good token works; another client's bad
+		// token is judged as usual.
+		callAs(t, srv, mallory, "GET", "/v1/me", e.admin).want(200)
+		callAs(t, srv, alice, "GET", "/v1/me", "alice-typo-0123456789abcdef").problem(401, "unauthorized")
+		callAs(t, srv, alice, "GET", "/v1/me", e.admin).want(200)
+		// An IPv6 client is counted by its /64: another address in it is
+		// the same client.
+		for i := range 21 {
+			callAs(t, srv, fmt.Sprintf("2001:db8:1:2::%x", i+1), "GET", "/v1/me", "v6-guess-0123456789abcdef")
+		}
+		callAs(t, srv, "2001:db8:1:2:ffff::1", "GET", "/v1/me", "v6-guess-0123456789abcdef").problem(429, "rate_limited")
+		callAs(t, srv, "2001:db8:1:3::1", "GET", "/v1/me", "v6-guess-0123456789abcdef").problem(401, "unauthorized")
+		// Once the minute has passed, a bad token is a 401 again.
+		e.setNow(start.Add(time.Minute))
+		callAs(t, srv, mallory, "GET", "/v1/me", "guess-22-0123456789abcdef").problem(401, "unauthorized")
+
+		// Without a trusted proxy, X-Forwarded-For names no one: every
+		// request from this test is one client, whatever it claims.
+		direct, _ := loggedServer(t, e)
+		for i := range 21 {
+			r := callAs(t, direct, fmt.Sprintf("192.0.2.%d", i), "GET", "/v1/me", "direct-guess-0123456789abcdef")
+			if i < 20 {
+				r.problem(401, "unauthorized")
+			} else {
+				r.problem(429, "rate_limited")
+			}
 		}
 	})
 }

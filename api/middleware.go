@@ -103,7 +103,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 // authenticate resolves the bearer token to an actor (SPEC §3): no token, or
 // a bad, expired or revoked one, is 401.
 func (s *Server) authenticate(c *gin.Context) {
-	secret, ok := bearer(c)
+	secret, ok := s.bearer(c)
 	if !ok {
 		return
 	}
@@ -115,7 +115,7 @@ func (s *Server) authenticate(c *gin.Context) {
 // from a view at most two seconds old and the scan is written only if the
 // token is still active then (see domain.Service.AuthenticateView).
 func (s *Server) authenticateView(c *gin.Context) {
-	secret, ok := bearer(c)
+	secret, ok := s.bearer(c)
 	if !ok {
 		return
 	}
@@ -126,7 +126,7 @@ func (s *Server) authenticateView(c *gin.Context) {
 
 func (s *Server) admit(c *gin.Context, a domain.Actor, err error) {
 	if err != nil {
-		problem(c, err)
+		s.refuse(c, err)
 		return
 	}
 	setActor(c, a)
@@ -138,16 +138,31 @@ func setActor(c *gin.Context, a domain.Actor) {
 	c.Request = c.Request.WithContext(domain.WithActor(c.Request.Context(), a))
 }
 
+// refuse answers an authentication failure: a bad token counts against
+// the client's rate limit (ratelimit.go), anything else is answered as it
+// is.
+func (s *Server) refuse(c *gin.Context, err error) {
+	if domain.IsCode(err, domain.CodeUnauthorized) {
+		s.badCredential(c, err)
+		return
+	}
+	problem(c, err)
+}
+
 // bearer reads the token; the scheme is case-insensitive (RFC 7235), the
-// token is not.
-func bearer(c *gin.Context) (string, bool) {
+// token is not. No token is not a bad token; one too long to be ours is.
+func (s *Server) bearer(c *gin.Context) (string, bool) {
 	h := c.GetHeader("Authorization")
 	secret := ""
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
 		secret = strings.TrimSpace(h[7:])
 	}
-	if secret == "" || len(secret) > 256 {
+	if secret == "" {
 		problem(c, domain.Errorf(domain.CodeUnauthorized, "an Authorization: Bearer <token> header is required"))
+		return "", false
+	}
+	if len(secret) > 256 {
+		s.badCredential(c, domain.Errorf(domain.CodeUnauthorized, "the token is unknown, expired or revoked"))
 		return "", false
 	}
 	return secret, true
@@ -185,13 +200,13 @@ func (s *Server) authenticateEvent(c *gin.Context) { s.authenticateAt(c, "") }
 func (s *Server) authenticateBadge(c *gin.Context) { s.authenticateAt(c, c.Param("id")) }
 
 func (s *Server) authenticateAt(c *gin.Context, badge string) {
-	secret, ok := bearer(c)
+	secret, ok := s.bearer(c)
 	if !ok {
 		return
 	}
 	acc, err := s.svc.AuthenticateEvent(c.Request.Context(), secret, c.Param("event"), badge)
 	if err != nil {
-		problem(c, err)
+		s.refuse(c, err)
 		return
 	}
 	setActor(c, acc.Actor)

@@ -11,7 +11,13 @@ import (
 // routes is the whole API surface with each route's roles (SPEC §6).
 func (s *Server) routes() *gin.Engine {
 	r := gin.New()
-	_ = r.SetTrustedProxies(nil) // client IPs are not used for decisions; trust no header
+	// The client's address decides its rate limit: only the configured
+	// proxies may name it; nil (or a list cmd/accredit did not check)
+	// trusts no header.
+	if err := r.SetTrustedProxies(s.proxies); err != nil {
+		s.log.Error("trusted proxies refused; trusting none", "err", err.Error())
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.HandleMethodNotAllowed = true
 	r.Use(secureHeaders, withRequestID, s.logRequests, s.recoverPanics)
 	if s.metrics.enabled {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,6 +16,9 @@ type config struct {
 	AdminToken  string
 	SigningKey  string
 	RetiredKeys []string
+	// TrustedProxies may name the client in X-Forwarded-For, for the rate
+	// limit of bad tokens; none by default.
+	TrustedProxies []string
 	Metrics     bool
 	PprofAddr   string
 	MaxConns    int
@@ -38,6 +42,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if p = strings.TrimSpace(p); p != "" {
 			c.RetiredKeys = append(c.RetiredKeys, p)
 		}
+	}
+	for _, p := range strings.Split(getenv("ACCREDIT_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return c, fmt.Errorf("ACCREDIT_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range", p)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	if v := getenv("ACCREDIT_DB_MAX_CONNS"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -53,7 +53,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		}
 	}
 	srv := &http.Server{
-		Handler:           api.New(svc, api.Options{Logger: log, Metrics: cfg.Metrics}).Handler(),
+		Handler:           api.New(svc, api.Options{Logger: log, Metrics: cfg.Metrics, TrustedProxies: cfg.TrustedProxies}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      5 * time.Minute, // batch badge PDFs take a while
