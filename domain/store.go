@@ -43,6 +43,13 @@ type TokenStore interface {
 	Access(ctx context.Context, hash, event, badge string) (*Token, *Event, *ScanBadge, error)
 	ListTokens(ctx context.Context, p Page) ([]Token, string, error)
 	RevokeToken(ctx context.Context, id string, at time.Time) (*Token, error)
+	// RevokeTokensNamed revokes the active tokens of role with one of
+	// names, except the one with hash keep, and returns their ids.
+	RevokeTokensNamed(ctx context.Context, role Role, names []string, keep string, at time.Time) ([]string, error)
+	RenameToken(ctx context.Context, id, name string) error
+	// HasActiveToken reports whether a token of role is neither revoked
+	// nor expired at at.
+	HasActiveToken(ctx context.Context, role Role, at time.Time) (bool, error)
 }
 
 // DelegationStore keeps the nominating bodies.
