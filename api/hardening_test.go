@@ -346,3 +346,47 @@ func TestBadTokensAreRateLimited(t *testing.T) {
 		}
 	})
 }
+
+// TestImportTemplateRowAndUnknownColumns: the templates' example row is
+// not importable, whatever else the file holds (a file that still has it
+// is 422 naming its row), and a header naming a column that is not a
+// nomination field is 422 naming the column (SPEC §8), in CSV and XLSX.
+func TestImportTemplateRowAndUnknownColumns(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		e.event("TPL-1")
+		aut := e.token("delegation", "AUT", "")
+		for _, tpl := range []struct{ name, ct string }{{"template.csv", "text/csv"}, {"template.xlsx", imXLSXType}} {
+			body := e.call("GET", "/v1/events/TPL-1/nominations/"+tpl.name, aut, nil).want(200).Body
+			for _, q := range []string{"?dry_run=true", ""} {
+				r := e.imPost("TPL-1", aut, q, body, tpl.ct)
+				r.problem(422, "validation_failed")
+				imWantErrors(t, imErrors(r), imErr{2, "email", "example_row"})
+			}
+		}
+		// Kept among real rows, it is still found and nothing is saved.
+		example := imRow(imSet("email", "katharina.gruber@example.org"))
+		rows := []map[string]string{imRow(), example, imRow()}
+		for _, body := range []struct {
+			ct   string
+			data []byte
+		}{{"text/csv", imCSV(t, imCols, rows, ',', false)}, {imXLSXType, imXLSX(t, imCols, rows)}} {
+			r := e.imPost("TPL-1", aut, "", body.data, body.ct)
+			r.problem(422, "validation_failed")
+			imWantErrors(t, imErrors(r), imErr{3, "email", "example_row"})
+		}
+		// An unknown column is named, not dropped.
+		cols := append(slices.Clone(imCols), "shoe_size")
+		row := imRow(imSet("shoe_size", "44"))
+		for _, body := range []struct {
+			ct   string
+			data []byte
+		}{{"text/csv", imCSV(t, cols, []map[string]string{row}, ',', false)}, {imXLSXType, imXLSX(t, cols, []map[string]string{row})}} {
+			r := e.imPost("TPL-1", aut, "?dry_run=true", body.data, body.ct)
+			r.problem(422, "validation_failed")
+			imWantErrors(t, imErrors(r), imErr{1, "shoe_size", "unknown_column"})
+		}
+		if n := len(imList(e, "TPL-1", aut)); n != 0 {
+			t.Errorf("%d nominations saved from refused files", n)
+		}
+	})
+}

@@ -19,6 +19,8 @@
 //	                   the CSV is over 64 MiB
 //	too_many_rows      more than MaxRows data rows
 //	no_rows            no data rows
+//	example_row        the template's example row is still there (Field =
+//	                   the column that gave it away)
 //
 // Parse answers domain.CodeUnsupportedMediaType (with no field errors)
 // only when the declared content type is neither a spreadsheet nor text,
@@ -218,6 +220,10 @@ func (c *collector) add(r Row, empty bool, errs []domain.FieldError) bool {
 	if empty {
 		return true
 	}
+	if col := exampleColumn(r); col != "" {
+		c.fail(domain.FieldError{Row: r.Line, Field: col, Code: "example_row",
+			Message: fmt.Sprintf("row %d is the template's example (%s %q): replace it with your delegates or delete it", r.Line, col, r.Values[col])})
+	}
 	if len(c.rows) == MaxRows {
 		c.over = true
 		return false
@@ -247,6 +253,23 @@ func (c *collector) result() ([]Row, error) {
 		return nil, invalid(fileError(0, "no_rows", "the file has a header but no data rows"))
 	}
 	return c.rows, nil
+}
+
+// exampleColumn names the column by which r is recognisably the
+// templates' example row (SPEC §8: it must not import as a person), or "".
+// Its email, its remarks, or its full name give it away, even when the
+// user changed the other cells.
+func exampleColumn(r Row) string {
+	v, ex := r.Values, TemplateExample
+	switch {
+	case strings.EqualFold(v["email"], ex["email"]):
+		return "email"
+	case v["remarks"] == ex["remarks"]:
+		return "remarks"
+	case strings.EqualFold(v["given_name"], ex["given_name"]) && strings.EqualFold(v["family_name"], ex["family_name"]):
+		return "given_name"
+	}
+	return ""
 }
 
 func fileError(row int, code, msg string) domain.FieldError {
