@@ -1,12 +1,14 @@
 package api_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -389,4 +391,72 @@ func TestImportTemplateRowAndUnknownColumns(t *testing.T) {
 			t.Errorf("%d nominations saved from refused files", n)
 		}
 	})
+}
+
+// TestImportWidthBomb: the workbook of issue 13 (a header with one more
+// cell at column XFD, 1,000 rows, each reaching XFD too; 1.6 GB before)
+// is refused early through the API, allocating a few MiB in all.
+func TestImportWidthBomb(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		e.event("WIDE-1")
+		aut := e.token("delegation", "AUT", "")
+		body := widthBomb(t, 1000)
+		var r *resp
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		r = e.imPost("WIDE-1", aut, "?dry_run=true", body, imXLSXType)
+		runtime.ReadMemStats(&after)
+		r.problem(422, "validation_failed")
+		if errs := imErrors(r); len(errs) != 1 || errs[0].Code != "too_wide" {
+			t.Errorf("errors %+v, want one too_wide", errs)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+			t.Errorf("a %d KB width bomb allocated %d MiB", len(body)>>10, alloc>>20)
+		}
+	})
+}
+
+// widthBomb writes, as a zip by hand (excelize itself would fill every
+// row out to XFD), a workbook whose header has its last cell at XFD1 and
+// whose rows each reach XFD too.
+func widthBomb(t *testing.T, rows int) []byte {
+	t.Helper()
+	const ns = `xmlns="http://schemas.openxmlformats.org/package/2006/relationships"`
+	parts := map[string]string{
+		"[Content_Types].xml":        `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+		"_rels/.rels":                `<?xml version="1.0" encoding="UTF-8"?><Relationships ` + ns + `><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml":            `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships ` + ns + `><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+	}
+	var sheet strings.Builder
+	sheet.WriteString(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1001"/><sheetData>`)
+	cell := func(ref, v string) { fmt.Fprintf(&sheet, `<c r="%s" t="inlineStr"><is><t>%s</t></is></c>`, ref, v) }
+	for r := 1; r <= rows+1; r++ {
+		fmt.Fprintf(&sheet, `<row r="%d">`, r)
+		vals, last := []string{"given_name", "family_name", "gender", "email", "category"}, "mode"
+		if r > 1 {
+			vals, last = []string{"Anna", fmt.Sprintf("W%d", r), "female", fmt.Sprintf("w%d@example.org", r), "delegate"}, "online"
+		}
+		for i, v := range vals {
+			cell(fmt.Sprintf("%c%d", 'A'+i, r), v)
+		}
+		cell(fmt.Sprintf("XFD%d", r), last)
+		sheet.WriteString(`</row>`)
+	}
+	sheet.WriteString(`</sheetData></worksheet>`)
+	parts["xl/worksheets/sheet1.xml"] = sheet.String()
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for name, data := range parts {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
