@@ -283,7 +283,7 @@ func jpegBytes(t testing.TB, w, h int) []byte {
 // photo uploads a photo so that the nomination can be approved in person.
 func (e *env) photo(event, token, id string) {
 	e.t.Helper()
-	e.call("PUT", nomPath(event, id, "photo"), token, jpegBytes(e.t, 60, 80), "Content-Type", "image/jpeg").want(200)
+	e.call("PUT", nomPath(event, id, "photo"), token, jpegBytes(e.t, 210, 270), "Content-Type", "image/jpeg").want(200)
 }
 
 // approved submits, adds a photo and approves: an in-person delegate with

@@ -460,3 +460,45 @@ func widthBomb(t *testing.T, rows int) []byte {
 	}
 	return out.Bytes()
 }
+
+// TestPhotoBombs: the 39 KB PNG of 40,000,000×1 pixels (2.5–3.7 GB and up
+// to 37 s of CPU before) and its siblings are refused from the header,
+// through the API, allocating almost nothing.
+func TestPhotoBombs(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		e.event("BOMB-1")
+		aut := e.token("delegation", "AUT", "")
+		id := e.submit("BOMB-1", aut, person())
+		for _, c := range []struct {
+			name string
+			w, h uint32
+			code string
+		}{
+			{"40,000,000×1", 40_000_000, 1, "too_small"},
+			{"1×40,000,000", 1, 40_000_000, "too_small"},
+			{"20,000×2,000", 20_000, 2_000, "too_large"},
+			{"7,000×7,000", 7_000, 7_000, "too_many_pixels"},
+			{"9,000×2,000", 9_000, 2_000, "aspect_ratio"},
+			{"100×150", 100, 150, "too_small"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				body := ntPNGHeader(t, c.w, c.h)
+				runtime.GC()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				r := e.call("PUT", nomPath("BOMB-1", id, "photo"), aut, body, "Content-Type", "image/png")
+				runtime.ReadMemStats(&after)
+				errs, _ := r.problem(422, "validation_failed")["errors"].([]any)
+				if len(errs) != 1 || errs[0].(map[string]any)["field"] != "photo" || errs[0].(map[string]any)["code"] != c.code {
+					t.Errorf("errors %v, want photo %s", errs, c.code)
+				}
+				if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
+					t.Errorf("refusing it allocated %d MiB", alloc>>20)
+				}
+			})
+		}
+		if n := e.call("GET", nomPath("BOMB-1", id), aut, nil).want(200).json(); n["has_photo"] != false {
+			t.Error("a refused photo was stored")
+		}
+	})
+}

@@ -25,6 +25,7 @@ type Server struct {
 	qrCache qrCache
 	limits  *limiter
 	proxies []string
+	decodes decodeSem
 }
 
 // Options configure a Server.
@@ -57,6 +58,7 @@ func New(svc *domain.Service, opts Options) *Server {
 		s.now = func() time.Time { return time.Now().UTC() }
 	}
 	s.limits = newLimiter(s.now)
+	s.decodes = newDecodeSem()
 	switch n := opts.BadCredentialLimit; {
 	case n < 0:
 		s.limits = nil
