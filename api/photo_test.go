@@ -332,3 +332,46 @@ func cpuTime() time.Duration {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// FuzzReencode holds the photo reader to: no panic, every refusal a
+// validation failure naming the photo, every photo it takes re-encoded as
+// a JPEG or PNG within the limits, and its allocation within SPEC §8's
+// 400 MiB whatever the header claims.
+func FuzzReencode(f *testing.F) {
+	f.Add(pngHeader(40_000_000, 1, 8, 6, 0))
+	f.Add(pngHeader(6000, 2000, 16, 6, 1))
+	f.Add(jpegHeader(10000, 4000, true, 0x11, 0x11, 0x11))
+	f.Add(jpegHeader(300, 400, false, 0x22, 0x11, 0x11))
+	for _, size := range [][2]int{{200, 260}, {1300, 400}} {
+		img := image.NewNRGBA(image.Rect(0, 0, size[0], size[1]))
+		fill(img.Pix, img.Stride, 7)
+		var p, j bytes.Buffer
+		_ = png.Encode(&p, img)
+		_ = jpeg.Encode(&j, img, nil)
+		f.Add(p.Bytes())
+		f.Add(j.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		ct, out, err := reencode(data)
+		runtime.ReadMemStats(&after)
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 400<<20 {
+			t.Fatalf("a %d-byte photo allocated %d MiB", len(data), alloc>>20)
+		}
+		if err != nil {
+			var de *domain.Error
+			if !asDomain(err, &de) || de.Code != domain.CodeValidationFailed || len(de.Fields) != 1 || de.Fields[0].Field != "photo" {
+				t.Fatalf("refusal %v does not name the photo", err)
+			}
+			return
+		}
+		cfg, format, err := image.DecodeConfig(bytes.NewReader(out))
+		if err != nil || "image/"+format != ct {
+			t.Fatalf("re-encoded as %s, reads as %s (%v)", ct, format, err)
+		}
+		if max(cfg.Width, cfg.Height) > photoLongSide || checkSize(cfg.Width, cfg.Height) != nil {
+			t.Fatalf("re-encoded at %d×%d", cfg.Width, cfg.Height)
+		}
+	})
+}
