@@ -72,13 +72,14 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 		ln.Close()
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "dialect", store.Dialect(), "version", version)
 	if firstToken != "" {
 		// Once, to the operator's terminal as plain text: this is the only
 		// time the secret is shown.
 		fmt.Fprintf(logOut, "\nNo secretariat token existed, so one was made. Sign in to the console at\n\n    %s\n\nThis link is shown once: keep it secret, or revoke the token %q once you have made your own.\n\n",
 			signInLink(ln.Addr(), firstToken), domain.FirstStartTokenName)
 	}
+	// After the link: whoever waits for this line has the link too.
+	log.Info("listening", "addr", ln.Addr().String(), "dialect", store.Dialect(), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	purgeCtx, stopPurges := context.WithCancel(ctx)
