@@ -115,7 +115,7 @@ func bnSetup(tb testing.TB, n int) (*bnServer, []string, string) {
 	s.must(201, "POST", "/v1/events", s.admin, ev, "")
 	s.must(201, "POST", "/v1/events/"+bnEvent+"/checkpoints", s.admin,
 		map[string]any{"code": "MAIN", "name": "Hofburg, Heldenplatz entrance", "direction": "both"}, "")
-	photo := jpegBytes(tb, 60, 80)
+	photo := jpegBytes(tb, 210, 270)
 	delegations := []string{"AUT", "DEU", "FRA", "ITA", "POL", "ESP", "SWE", "CHE"}
 	codes := make([]string, 0, n)
 	for i := 0; i < n; i++ {

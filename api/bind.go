@@ -48,11 +48,15 @@ func readBody(c *gin.Context, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// decodeStrict decodes one JSON value, refusing unknown fields, wrong
-// types and trailing data.
+// decodeStrict decodes one JSON value, refusing invalid UTF-8, keys in
+// another case than the field's or given twice (checkStrict), unknown
+// fields, wrong types and trailing data.
 func decodeStrict(b []byte, v any) error {
 	if bytes.Contains(b, []byte(`\u0000`)) {
 		return domain.Errorf(domain.CodeMalformedBody, "text may not contain the NUL character (\\u0000)")
+	}
+	if err := checkStrict(b, v); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

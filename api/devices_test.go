@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
@@ -217,7 +216,7 @@ func TestEnrolmentQR(t *testing.T) {
 
 		// Behind a trusted proxy, the scheme is the one the proxy reports.
 		proxied := httptest.NewServer(api.New(e.svc, api.Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
-			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}}).Handler())
+			TrustedProxies: []string{"127.0.0.0/8", "::1"}}).Handler())
 		defer proxied.Close()
 		req, _ := http.NewRequest("GET", proxied.URL+path, nil)
 		req.Header.Set("Authorization", "Bearer "+e.admin)

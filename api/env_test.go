@@ -82,7 +82,7 @@ func newEnvOn(t *testing.T, dialect, url string) *env {
 	}
 	e.svc.Now = now
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	e.srv = httptest.NewServer(api.New(e.svc, api.Options{Logger: log, Metrics: true, Now: now}).Handler())
+	e.srv = httptest.NewServer(api.New(e.svc, api.Options{Logger: log, Metrics: true, Now: now, BadCredentialLimit: -1}).Handler())
 	t.Cleanup(e.srv.Close)
 	e.admin = "test-admin-token-0123456789abcdef"
 	if err := e.svc.EnsureToken(context.Background(), "test admin", e.admin); err != nil {
@@ -295,7 +295,7 @@ func jpegBytes(t testing.TB, w, h int) []byte {
 // photo uploads a photo so that the nomination can be approved in person.
 func (e *env) photo(event, token, id string) {
 	e.t.Helper()
-	e.call("PUT", nomPath(event, id, "photo"), token, jpegBytes(e.t, 60, 80), "Content-Type", "image/jpeg").want(200)
+	e.call("PUT", nomPath(event, id, "photo"), token, jpegBytes(e.t, 210, 270), "Content-Type", "image/jpeg").want(200)
 }
 
 // approved submits, adds a photo and approves: an in-person delegate with

@@ -323,7 +323,7 @@ func TestErrorCodes(t *testing.T) {
 		noms := func(ev string) string { return "/v1/events/" + ev + "/nominations" }
 		mainNoms := noms(etMain)
 		unknownID := "0190b4d2-0000-7000-8000-000000000000"
-		jpeg := jpegBytes(t, 30, 40)
+		jpeg := jpegBytes(t, 200, 260)
 		mpCT, mpBody := etMultipart("picture", jpeg) // the field must be named photo
 		bigCT, bigBody := etMultipart("photo", append(append([]byte{}, jpeg...), make([]byte, 10<<20)...))
 		reason := map[string]any{"reason": "x"}

@@ -113,6 +113,8 @@ func (s *Server) badgeQR(c *gin.Context) {
 		}
 		s.qrCache.put(key, png)
 	}
+	// The one /v1 answer a browser may keep a minute: a QR holds no
+	// personal data, and a portal shows one per badge of a delegation.
 	c.Header("Cache-Control", "private, max-age=60")
 	c.Data(http.StatusOK, "image/png", png)
 }

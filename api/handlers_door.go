@@ -160,8 +160,7 @@ func (s *Server) enrol(c *gin.Context) {
 	setActor(c, domain.Actor{Name: "enrolment"}) // carries the request id into the audit entry
 	d, err := s.svc.Enrol(c.Request.Context(), in.Code)
 	if domain.IsCode(err, domain.CodeUnauthorized) {
-		// rate limit: count a bad enrolment code here (SPEC §3), as a bad token is.
-		problem(c, err)
+		s.badCredential(c, err) // counted like a bad token (SPEC §3)
 		return
 	}
 	if err != nil {

@@ -38,6 +38,35 @@ func withRequestID(c *gin.Context) {
 
 func requestID(c *gin.Context) string { return c.GetString(keyRequestID) }
 
+// knownMethods are the methods of RFC 9110 (and PATCH): anything else a
+// client invents is logged and counted as "OTHER", so that a request line
+// cannot choose a label value or a log field (SPEC §4).
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true, http.MethodPatch: true,
+	http.MethodDelete: true, http.MethodConnect: true, http.MethodOptions: true, http.MethodTrace: true,
+}
+
+// methodLabel is the request's method as logs and metrics may show it.
+func methodLabel(c *gin.Context) string {
+	if m := c.Request.Method; knownMethods[m] {
+		return m
+	}
+	return "OTHER"
+}
+
+// secureHeaders marks every answer as not to be sniffed, and every /v1
+// answer as not to be stored: most of them carry personal data, and a
+// shared or browser cache is no place for it (SPEC §4). A route with a
+// reason to differ sets its own Cache-Control after this.
+func secureHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	if strings.HasPrefix(c.Request.URL.Path, "/v1/") {
+		h.Set("Cache-Control", "no-store")
+	}
+	c.Next()
+}
+
 // logRequests writes one JSON line per request. It logs the route pattern
 // and never the query string or bodies, which may hold personal data.
 func (s *Server) logRequests(c *gin.Context) {
@@ -52,7 +81,7 @@ func (s *Server) logRequests(c *gin.Context) {
 		level = slog.LevelError
 	}
 	s.log.LogAttrs(c.Request.Context(), level, "request",
-		slog.String("request_id", requestID(c)), slog.String("method", c.Request.Method), slog.String("route", route),
+		slog.String("request_id", requestID(c)), slog.String("method", methodLabel(c)), slog.String("route", route),
 		slog.Int("status", c.Writer.Status()), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 		slog.String("token_id", domain.ActorFrom(c.Request.Context()).TokenID), slog.Int("bytes", c.Writer.Size()))
 }
@@ -84,7 +113,7 @@ func (s *Server) noteSeen(c *gin.Context) {
 // authenticate resolves the bearer token to an actor (SPEC §3): no token, or
 // a bad, expired or revoked one, is 401.
 func (s *Server) authenticate(c *gin.Context) {
-	secret, ok := bearer(c)
+	secret, ok := s.bearer(c)
 	if !ok {
 		return
 	}
@@ -96,7 +125,7 @@ func (s *Server) authenticate(c *gin.Context) {
 // from a view at most two seconds old and the scan is written only if the
 // token is still active then (see domain.Service.AuthenticateView).
 func (s *Server) authenticateView(c *gin.Context) {
-	secret, ok := bearer(c)
+	secret, ok := s.bearer(c)
 	if !ok {
 		return
 	}
@@ -107,7 +136,7 @@ func (s *Server) authenticateView(c *gin.Context) {
 
 func (s *Server) admit(c *gin.Context, a domain.Actor, err error) {
 	if err != nil {
-		problem(c, err)
+		s.refuse(c, err)
 		return
 	}
 	setActor(c, a)
@@ -119,16 +148,31 @@ func setActor(c *gin.Context, a domain.Actor) {
 	c.Request = c.Request.WithContext(domain.WithActor(c.Request.Context(), a))
 }
 
+// refuse answers an authentication failure: a bad token counts against
+// the client's rate limit (ratelimit.go), anything else is answered as it
+// is.
+func (s *Server) refuse(c *gin.Context, err error) {
+	if domain.IsCode(err, domain.CodeUnauthorized) {
+		s.badCredential(c, err)
+		return
+	}
+	problem(c, err)
+}
+
 // bearer reads the token; the scheme is case-insensitive (RFC 7235), the
-// token is not.
-func bearer(c *gin.Context) (string, bool) {
+// token is not. No token is not a bad token; one too long to be ours is.
+func (s *Server) bearer(c *gin.Context) (string, bool) {
 	h := c.GetHeader("Authorization")
 	secret := ""
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
 		secret = strings.TrimSpace(h[7:])
 	}
-	if secret == "" || len(secret) > 256 {
+	if secret == "" {
 		problem(c, domain.Errorf(domain.CodeUnauthorized, "an Authorization: Bearer <token> header is required"))
+		return "", false
+	}
+	if len(secret) > 256 {
+		s.badCredential(c, domain.Errorf(domain.CodeUnauthorized, "the token is unknown, expired or revoked"))
 		return "", false
 	}
 	return secret, true
@@ -166,13 +210,13 @@ func (s *Server) authenticateEvent(c *gin.Context) { s.authenticateAt(c, "") }
 func (s *Server) authenticateBadge(c *gin.Context) { s.authenticateAt(c, c.Param("id")) }
 
 func (s *Server) authenticateAt(c *gin.Context, badge string) {
-	secret, ok := bearer(c)
+	secret, ok := s.bearer(c)
 	if !ok {
 		return
 	}
 	acc, err := s.svc.AuthenticateEvent(c.Request.Context(), secret, c.Param("event"), badge)
 	if err != nil {
-		problem(c, err)
+		s.refuse(c, err)
 		return
 	}
 	setActor(c, acc.Actor)

@@ -340,7 +340,7 @@ func TestNominationListPages(t *testing.T) {
 // ntJPEGWithMetadata is a real JPEG with an EXIF APP1 segment and a
 // comment, both carrying text that must not survive re-encoding.
 func ntJPEGWithMetadata(t *testing.T) []byte {
-	plain := jpegBytes(t, 64, 80)
+	plain := jpegBytes(t, 208, 260)
 	if plain[0] != 0xFF || plain[1] != 0xD8 {
 		t.Fatal("not a JPEG")
 	}
@@ -383,9 +383,9 @@ func ntPNGHeader(t *testing.T, w, h uint32) []byte {
 }
 
 func ntPNG(t *testing.T) []byte {
-	img := image.NewNRGBA(image.Rect(0, 0, 40, 50))
-	for y := 0; y < 50; y++ {
-		for x := 0; x < 40; x++ {
+	img := image.NewNRGBA(image.Rect(0, 0, 200, 250))
+	for y := 0; y < 250; y++ {
+		for x := 0; x < 200; x++ {
 			img.Set(x, y, color.NRGBA{uint8(x * 6), 90, uint8(y * 5), 255})
 		}
 	}
@@ -416,7 +416,7 @@ func TestNominationPhoto(t *testing.T) {
 			t.Fatalf("photo content type %q", ct)
 		}
 		img, format, err := image.Decode(bytes.NewReader(r.Body))
-		if err != nil || format != "jpeg" || img.Bounds().Dx() != 64 || img.Bounds().Dy() != 80 {
+		if err != nil || format != "jpeg" || img.Bounds().Dx() != 208 || img.Bounds().Dy() != 260 {
 			t.Fatalf("stored photo: format %q err %v bounds %v", format, err, img)
 		}
 		for _, secret := range []string{"Exif", "GPS-48.2066N", "SERIAL-XYZ123", "camera owner"} {
@@ -448,11 +448,11 @@ func TestNominationPhoto(t *testing.T) {
 		mp.Reset()
 		w = multipart.NewWriter(&mp)
 		fw, _ = w.CreateFormFile("photo", "face.jpg")
-		_, _ = fw.Write(jpegBytes(t, 30, 40))
+		_, _ = fw.Write(jpegBytes(t, 200, 260))
 		_ = w.Close()
 		e.call("PUT", nomPath("NT-PHOTO", id, "photo"), aut, mp.Bytes(), "Content-Type", w.FormDataContentType()).want(200)
 		r = e.call("GET", nomPath("NT-PHOTO", id, "photo"), aut, nil).want(200)
-		if cfg, _, err := image.DecodeConfig(bytes.NewReader(r.Body)); err != nil || cfg.Width != 30 {
+		if cfg, _, err := image.DecodeConfig(bytes.NewReader(r.Body)); err != nil || cfg.Width != 200 {
 			t.Fatalf("replaced photo: %v %v", cfg, err)
 		}
 
@@ -463,7 +463,7 @@ func TestNominationPhoto(t *testing.T) {
 		mp.Reset()
 		w = multipart.NewWriter(&mp)
 		fw, _ = w.CreateFormFile("picture", "face.jpg")
-		_, _ = fw.Write(jpegBytes(t, 30, 40))
+		_, _ = fw.Write(jpegBytes(t, 200, 260))
 		_ = w.Close()
 		e.call("PUT", nomPath("NT-PHOTO", id3, "photo"), aut, mp.Bytes(), "Content-Type", w.FormDataContentType()).problem(422, "validation_failed")
 		e.call("PUT", nomPath("NT-PHOTO", id3, "photo"), aut, ntPNGHeader(t, 8000, 6000), "Content-Type", "image/png").problem(422, "validation_failed")
@@ -477,7 +477,7 @@ func TestNominationPhoto(t *testing.T) {
 		// badge holders only.
 		deu := e.token("delegation", "DEU", "")
 		e.call("GET", nomPath("NT-PHOTO", id, "photo"), deu, nil).problem(404, "not_found")
-		e.call("PUT", nomPath("NT-PHOTO", id, "photo"), deu, jpegBytes(t, 10, 10), "Content-Type", "image/jpeg").problem(404, "not_found")
+		e.call("PUT", nomPath("NT-PHOTO", id, "photo"), deu, jpegBytes(t, 200, 200), "Content-Type", "image/jpeg").problem(404, "not_found")
 		e.call("GET", nomPath("NT-PHOTO", id, "photo"), sec, nil).problem(404, "not_found")
 		e.call("POST", nomPath("NT-PHOTO", id, "approve"), e.admin, nil).want(200)
 		r = e.call("GET", nomPath("NT-PHOTO", id, "photo"), sec, nil).want(200)

@@ -2,7 +2,9 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -10,18 +12,24 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"runtime"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/image/draw"
 
+	"github.com/osce/accredit/badges"
 	"github.com/osce/accredit/domain"
 )
 
 const (
-	maxUpload      = 10 << 20   // SPEC §8: at most 10 MiB in
-	maxPixels      = 40_000_000 // checked from the header, before decoding
-	photoLongSide  = 1200       // enough for a 300 dpi badge photo
-	multipartSlack = 64 << 10   // room for multipart headers around the file
+	maxUpload      = 10 << 20 // SPEC §8: at most 10 MiB in
+	multipartSlack = 64 << 10 // room for multipart headers around the file
+	photoLongSide  = 1200     // enough for a 300 dpi badge photo
+
+	// SPEC §8's dimensions, checked from the header before decoding.
+	maxPixels     = 40_000_000
+	maxPhotoSide  = 10_000
+	minPhotoSide  = 200
+	maxPhotoRatio = 3
 )
 
 func (s *Server) putPhoto(c *gin.Context) {
@@ -30,7 +38,13 @@ func (s *Server) putPhoto(c *gin.Context) {
 		problem(c, err)
 		return
 	}
+	release, err := s.decodes.acquire(c.Request.Context())
+	if err != nil {
+		problem(c, err)
+		return
+	}
 	ct, data, err := reencode(raw)
+	release()
 	if err != nil {
 		problem(c, err)
 		return
@@ -58,7 +72,6 @@ func (s *Server) getPhoto(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	c.Header("Cache-Control", "private, max-age=300")
 	c.Data(http.StatusOK, ct, data)
 }
 
@@ -106,46 +119,86 @@ func uploadError(err error) error {
 
 // reencode checks that data is a real JPEG or PNG of sane size and writes
 // it anew: metadata (EXIF location, camera serials) does not survive, and
-// large photos are scaled down to what a badge needs.
+// large photos are scaled down to what a badge needs (SPEC §8). Its
+// dimensions are judged from the header, before any pixel is decoded,
+// and so is what decoding would cost (decodeCost), so that one upload
+// takes bounded memory whatever the file.
 func reencode(data []byte) (string, []byte, error) {
-	bad := func(msg string) error {
-		return domain.Invalid(domain.FieldError{Field: "photo", Code: "invalid_image", Message: msg})
-	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || (format != "jpeg" && format != "png") {
-		return "", nil, bad("is not a JPEG or PNG image")
+		return "", nil, badPhoto("invalid_image", "is not a JPEG or PNG image")
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxPixels {
-		return "", nil, bad("must be at most 40 megapixels")
+	if err := checkSize(cfg.Width, cfg.Height); err != nil {
+		return "", nil, err
+	}
+	if cost, what := decodeCost(data, format, cfg.Width, cfg.Height); cost > maxDecodeBytes {
+		return "", nil, badPhoto("too_costly", fmt.Sprintf(
+			"is a %s of %d×%d pixels, which takes %d MiB to read: save it as a baseline JPEG or an 8-bit PNG, or smaller",
+			what, cfg.Width, cfg.Height, cost>>20))
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return "", nil, bad("could not be decoded: " + err.Error())
+		return "", nil, badPhoto("invalid_image", "could not be decoded: "+err.Error())
 	}
-	img = shrink(img, photoLongSide)
+	if w, h := fit(cfg.Width, cfg.Height, photoLongSide); w != cfg.Width || h != cfg.Height {
+		img = badges.Shrink(img, img.Bounds(), w, h)
+	}
 	var out bytes.Buffer
 	if format == "png" {
-		err = png.Encode(&out, img)
+		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&out, img)
 		return "image/png", out.Bytes(), err
 	}
 	err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 88})
 	return "image/jpeg", out.Bytes(), err
 }
 
-func shrink(img image.Image, long int) image.Image {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
+func badPhoto(code, msg string) error {
+	return domain.Invalid(domain.FieldError{Field: "photo", Code: code, Message: msg})
+}
+
+// checkSize applies SPEC §8's rules on a photo's dimensions.
+func checkSize(w, h int) error {
+	long, short := max(w, h), min(w, h)
+	switch {
+	case short < minPhotoSide:
+		return badPhoto("too_small", fmt.Sprintf("is %d×%d pixels: each side must be at least %d", w, h, minPhotoSide))
+	case long > maxPhotoSide:
+		return badPhoto("too_large", fmt.Sprintf("is %d×%d pixels: no side may be over %d", w, h, maxPhotoSide))
+	case w*h > maxPixels:
+		return badPhoto("too_many_pixels", fmt.Sprintf("is %d×%d pixels: at most %d megapixels", w, h, maxPixels/1_000_000))
+	case long > maxPhotoRatio*short:
+		return badPhoto("aspect_ratio", fmt.Sprintf("is %d×%d pixels: the long side may be at most %d times the short one", w, h, maxPhotoRatio))
+	}
+	return nil
+}
+
+// fit scales w×h down, keeping its proportions, so that the long side is
+// at most long.
+func fit(w, h, long int) (int, int) {
 	if w <= long && h <= long {
-		return img
+		return w, h
 	}
 	if w >= h {
-		w, h = long, h*long/w
-	} else {
-		w, h = w*long/h, long
+		return long, max(1, h*long/w)
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, max(w, 1), max(h, 1)))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
-	return dst
+	return max(1, w*long/h), long
+}
+
+// decodeSem lets at most as many photos be decoded at once as the process
+// has cores (SPEC §8): each may take hundreds of MiB, and more at once
+// would only share the same cores. Others wait their turn, or until their
+// request is gone.
+type decodeSem chan struct{}
+
+func newDecodeSem() decodeSem { return make(decodeSem, runtime.GOMAXPROCS(0)) }
+
+func (s decodeSem) acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case s <- struct{}{}:
+		return func() { <-s }, nil
+	case <-ctx.Done():
+		return nil, domain.Errorf(domain.CodeUnavailable, "the request ended while it waited to decode its photo")
+	}
 }
 
 func multipartReader(r io.Reader, boundary string) *multipart.Reader {

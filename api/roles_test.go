@@ -456,7 +456,7 @@ func (f *rtFixture) check(t *testing.T, r rtRow, col string, c *rtCall) {
 	if r.body != nil {
 		body = r.body(c.expand)
 		if _, ok := body.(rtPhotoBody); ok {
-			body = jpegBytes(t, 40, 50)
+			body = jpegBytes(t, 200, 250)
 		}
 	}
 	probes := c.probes

@@ -12,18 +12,27 @@ import (
 // routes is the whole API surface with each route's roles (SPEC §6).
 func (s *Server) routes() *gin.Engine {
 	r := gin.New()
-	_ = r.SetTrustedProxies(nil) // client IPs are not used for decisions; trust no header
+	// The client's address decides its rate limit: only the configured
+	// proxies may name it; nil (or a list cmd/accredit did not check)
+	// trusts no header.
+	if err := r.SetTrustedProxies(s.proxies); err != nil {
+		s.log.Error("trusted proxies refused; trusting none", "err", err.Error())
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.HandleMethodNotAllowed = true
-	r.Use(withRequestID, s.logRequests, s.recoverPanics, s.noteSeen)
+	r.Use(secureHeaders, withRequestID, s.logRequests, s.recoverPanics, s.noteSeen)
 	if s.metrics.enabled {
 		r.Use(s.metrics.observe)
 		r.GET("/metrics", s.metrics.handler())
 	}
-	r.NoRoute(func(c *gin.Context) { problem(c, domain.Errorf(domain.CodeNotFound, "no such path")) })
-	r.NoMethod(func(c *gin.Context) {
-		writeProblem(c, problemJSON{Type: "urn:accredit:problem:method_not_allowed", Title: "Method not allowed",
-			Status: http.StatusMethodNotAllowed, Detail: c.Request.Method + " is not allowed here", Code: "method_not_allowed"})
+	r.NoRoute(func(c *gin.Context) {
+		if methodLabel(c) == "OTHER" { // a method no route could have
+			methodNotAllowed(c)
+			return
+		}
+		problem(c, domain.Errorf(domain.CodeNotFound, "no such path"))
 	})
+	r.NoMethod(methodNotAllowed)
 	s.webRoutes(r)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -104,4 +113,11 @@ func (s *Server) webRoutes(r *gin.Engine) {
 		r.GET(p, site)
 		r.HEAD(p, site)
 	}
+}
+
+// methodNotAllowed answers 405, naming the method only when it is one of
+// the known ones: an invented method is not echoed.
+func methodNotAllowed(c *gin.Context) {
+	writeProblem(c, problemJSON{Type: "urn:accredit:problem:method_not_allowed", Title: "Method not allowed",
+		Status: http.StatusMethodNotAllowed, Detail: methodLabel(c) + " is not allowed here", Code: "method_not_allowed"})
 }

@@ -1,10 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/osce/accredit/domain"
 )
@@ -41,21 +44,85 @@ var scanBodies = []string{
 	`[{"code":"x","checkpoint":"gate"}]`,
 	``,
 	`{"code":"x","checkpoint":"gate"`,
+	// Strict JSON (SPEC §4): each is the general path's, and it refuses it.
+	`{"code":"x","Checkpoint":"gate"}`,
+	`{"code":"x","checkpoint":"gate","ſcan_id":"0b6f6c1e-3f5a-4d43-9a43-2b1f3c0e9a11"}`,
+	`{"code":"x","checkpoint":"gate","checkpoint":"gate"}`,
+	`{"code":"x","checkpoint":"gate","device":"\ud800"}`,
+	"{\"code\":\"x\",\"checkpoint\":\"gate\",\"device\":\"\xc0\xaf\"}",
+	"{\"code\":\"x\",\"checkpoint\":\"gate\",\"d\xffvice\":\"x\"}",
+}
+
+// scanKeys are scanIn's JSON names, the only keys a scan body may have.
+var scanKeys = map[string]bool{"code": true, "checkpoint": true, "direction": true, "scan_id": true,
+	"scanned_at": true, "device": true, "device_result": true}
+
+// wantStrict fails unless body is what SPEC §4 allows a scan to be: valid
+// UTF-8, an object whose keys are scanIn's, each spelt as the spec spells
+// it and given once. It is the oracle for what the general path accepts,
+// written without its code.
+func wantStrict(t *testing.T, body []byte) {
+	t.Helper()
+	if !utf8.Valid(body) {
+		t.Fatalf("the general path took invalid UTF-8: %q", body)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	seen := map[string]bool{}
+	depth := 0
+	for expectKey := false; ; {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			expectKey = depth == 1 && tok == json.Delim('{')
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if k, ok := tok.(string); ok && depth == 1 && expectKey {
+			if !scanKeys[k] || seen[k] {
+				t.Fatalf("the general path took key %q (unknown, in another case, or twice): %q", k, body)
+			}
+			seen[k] = true
+			expectKey = false
+			continue
+		}
+		expectKey = depth == 1
+	}
+	// A lone surrogate escape decodes to U+FFFD: the text would not be
+	// the text sent.
+	var in scanIn
+	if json.Unmarshal(body, &in) == nil && !bytes.ContainsRune(body, utf8.RuneError) &&
+		!bytes.Contains(bytes.ToLower(body), []byte(`\ufffd`)) {
+		for _, s := range []string{in.Code, in.Checkpoint, in.Direction, in.ScanID, in.Device, in.DeviceResult} {
+			if strings.ContainsRune(s, utf8.RuneError) {
+				t.Fatalf("the general path took a lone surrogate as U+FFFD: %q", body)
+			}
+		}
+	}
 }
 
 // FuzzScanDecode holds decodeScan to the general path: whatever it takes,
-// bindBytes takes too and reads the same.
+// bindBytes takes too and reads the same; and it holds the general path
+// to strict JSON (wantStrict).
 func FuzzScanDecode(f *testing.F) {
 	for _, b := range scanBodies {
 		f.Add([]byte(b))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
+		var slow scanIn
+		err := bindBytes(body, &slow)
+		if err == nil {
+			wantStrict(t, body)
+		}
 		fast, ok := decodeScan(body)
 		if !ok {
 			return
 		}
-		var slow scanIn
-		if err := bindBytes(body, &slow); err != nil {
+		if err != nil {
 			t.Fatalf("decodeScan took %q, which the general path refuses: %v", body, err)
 		}
 		if !reflect.DeepEqual(fast, slow) {

@@ -87,16 +87,7 @@ func coverScale(src image.Image, w, h int) *image.RGBA {
 	if crop.Dx() < w {
 		w, h = crop.Dx(), crop.Dy()
 	}
-	// Shrink in two steps: a box filter by a whole factor takes a large
-	// upload close to size cheaply and without aliasing, then bilinear
-	// interpolation does the remaining factor, below 2. (x/image/draw's
-	// kernel scalers over the whole reduction need a float64 buffer of
-	// destination width × source height: 20 MB and 40 ms for a 1200×1600
-	// upload.)
-	small := boxShrink(src, crop, max(1, min(crop.Dx()/w, crop.Dy()/h)))
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), small, small.Bounds(), draw.Src, nil)
-	return dst
+	return Shrink(src, crop, w, h)
 }
 
 // ThumbHeight is the height of a door thumbnail (SPEC §9: at most 240 px).
@@ -123,6 +114,26 @@ func Thumbnail(photo []byte) ([]byte, error) {
 		return nil, fmt.Errorf("badges: encode thumbnail: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// Shrink returns the part r of src scaled down to w×h, flattened onto
+// white (a transparent PNG prints on white, not black). It is the one
+// image scaler of accredit: the upload's re-encoding uses it too.
+//
+// It shrinks in two steps: a box filter by a whole factor takes a large
+// image close to size cheaply and without aliasing, then bilinear
+// interpolation does the remaining factor, below 2. Its memory beyond the
+// result is a strip of f source rows and the box-filtered image, a
+// fraction of the source; x/image/draw's kernel scalers over the whole
+// reduction need a float64 buffer of destination width × source height
+// (20 MB and 40 ms for a 1200×1600 upload, 370–510 MB for 36 megapixels).
+// w and h must not exceed r's size.
+func Shrink(src image.Image, r image.Rectangle, w, h int) *image.RGBA {
+	w, h = max(1, min(w, r.Dx())), max(1, min(h, r.Dy()))
+	small := boxShrink(src, r, max(1, min(r.Dx()/w, r.Dy()/h)))
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), small, small.Bounds(), draw.Src, nil)
+	return dst
 }
 
 // coverCrop returns the largest centred rectangle of b with aspect w:h, so

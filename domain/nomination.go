@@ -82,16 +82,37 @@ func (p *Person) DisplayName() string {
 
 // CleanText trims and NFC-normalises free text so that "Zoë" typed with a
 // combining diaeresis and with a precomposed ë are stored alike, and drops
-// control characters (PostgreSQL refuses NUL in text; none belongs in a
-// name or a remark line anyway, except tab and newline).
+// what would make a screen and a printed badge show different things
+// (SPEC §5): control characters (PostgreSQL refuses NUL in text; none
+// belongs in a name or a remark line anyway, except tab and newline),
+// bidirectional controls, which reorder what follows them ("Ali" + U+202E
+// + "Alice" shows as "AliecilA" where they are honoured and "AliAlice"
+// where not), and invisible characters.
 func CleanText(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f {
+		if (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f || hidden(r) {
 			return -1
 		}
 		return r
 	}, s)
 	return norm.NFC.String(strings.TrimSpace(s))
+}
+
+// hidden reports the characters CleanText drops besides controls: the
+// bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069), the marks that act like them (U+200E, U+200F, U+061C),
+// and the invisible zero-width space, word joiner and byte-order mark.
+// Zero-width (non-)joiners stay: Persian and Indic names need them.
+func hidden(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	switch r {
+	case 0x200E, 0x200F, 0x061C, 0x200B, 0x2060, 0xFEFF:
+		return true
+	}
+	return false
 }
 
 // Normalize trims and normalises every text field in place.

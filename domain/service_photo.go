@@ -6,9 +6,10 @@ import (
 )
 
 // SetPhoto stores a nomination's (already re-encoded) photo. A delegation
-// may change it only before a decision, so that the face on an approved
-// badge is the one the secretariat approved; the secretariat may replace
-// it while the nomination is active.
+// may change it only while it may edit the nomination: before a decision,
+// so that the face on an approved badge is the one the secretariat
+// approved, and inside the registration window (SPEC §8). The secretariat
+// may replace it while the nomination is active, late too.
 func (s *Service) SetPhoto(ctx context.Context, event, id, contentType string, data []byte) (*Nomination, error) {
 	err := s.Store.InTx(ctx, func(tx Tx) error {
 		ev, n, err := load(ctx, tx, event, id)
@@ -18,6 +19,11 @@ func (s *Service) SetPhoto(ctx context.Context, event, id, contentType string, d
 		secretariat := ActorFrom(ctx).IsSecretariat()
 		if !(n.Status == StatusSubmitted || n.Status == StatusWaitlisted || (secretariat && n.Status == StatusApproved)) {
 			return Errorf(CodeInvalidTransition, "cannot change the photo of a nomination that is %s", n.Status)
+		}
+		if !secretariat { // exempt even when the event is closed: a reprint may need a new photo
+			if err := ev.CheckRegistration(s.now(), false); err != nil {
+				return err
+			}
 		}
 		if err := tx.PutPhoto(ctx, n.ID, contentType, data); err != nil {
 			return err

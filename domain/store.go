@@ -47,6 +47,13 @@ type TokenStore interface {
 	// TouchTokens sets last_seen_at to at for those of ids whose value is
 	// unset or older than every, in one conditional update.
 	TouchTokens(ctx context.Context, ids []string, at time.Time, every time.Duration) error
+	// RevokeTokensNamed revokes the active tokens of role with one of
+	// names, except the one with hash keep, and returns their ids.
+	RevokeTokensNamed(ctx context.Context, role Role, names []string, keep string, at time.Time) ([]string, error)
+	RenameToken(ctx context.Context, id, name string) error
+	// HasActiveToken reports whether a token of role is neither revoked
+	// nor expired at at.
+	HasActiveToken(ctx context.Context, role Role, at time.Time) (bool, error)
 }
 
 // DelegationStore keeps the nominating bodies.

@@ -28,6 +28,12 @@ func ParseCSV(r io.Reader) ([]Row, error) {
 	if err != nil {
 		return nil, invalid(fileError(0, "invalid_csv", "the file could not be read: "+err.Error()))
 	}
+	return parseCSV(data)
+}
+
+// parseCSV is ParseCSV of a file already in memory, which it does not
+// copy.
+func parseCSV(data []byte) ([]Row, error) {
 	if len(data) > maxCSVBytes {
 		return nil, invalid(fileError(0, "too_large",
 			fmt.Sprintf("the file is larger than %d MiB", maxCSVBytes>>20)))
@@ -37,8 +43,12 @@ func ParseCSV(r io.Reader) ([]Row, error) {
 		return nil, err
 	}
 
+	comma := detectComma(data)
+	if err := checkShape(data, byte(comma)); err != nil {
+		return nil, err
+	}
 	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = detectComma(data)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // checked against the header below
 
 	var (
@@ -132,7 +142,54 @@ func checkText(data []byte) error {
 		"line %d is not UTF-8 text; in Excel use \"Save as… CSV UTF-8\", or upload the .xlsx file", line)))
 }
 
-// detectComma picks ',' or ';' from the header line.
+// checkShape refuses, before encoding/csv allocates a cell per separator,
+// a record of more than maxColumns cells (too_wide) and a cell longer
+// than maxCellBytes (too_large): a line of millions of separators would
+// otherwise cost millions of strings. Quotes are followed as encoding/csv
+// follows them; a quoting error is left for it to name.
+func checkShape(data []byte, comma byte) error {
+	var (
+		quoted          bool
+		cells, cellLen  int
+		line, startLine = 1, 1
+	)
+	for _, b := range data {
+		if b == '\n' {
+			line++
+		}
+		switch {
+		case quoted:
+			if b == '"' {
+				quoted = false
+				continue
+			}
+			cellLen++
+		case b == '"':
+			quoted = true
+			continue
+		case b == comma:
+			cells, cellLen = cells+1, 0
+			if cells >= maxColumns {
+				return invalid(fileError(startLine, "too_wide", fmt.Sprintf(
+					"line %d has more than %d cells; an import reads at most %d columns", startLine, maxColumns, maxColumns)))
+			}
+			continue
+		case b == '\n':
+			cells, cellLen, startLine = 0, 0, line
+			continue
+		default:
+			cellLen++
+		}
+		if cellLen > maxCellBytes {
+			return invalid(fileError(startLine, "too_large", fmt.Sprintf(
+				"line %d has a cell of more than %d characters, which Excel does not allow", startLine, 32767)))
+		}
+	}
+	return nil
+}
+
+// detectComma picks ',' or ';' from the header line (its first 4 KiB: a
+// header of eighteen names is a few hundred bytes).
 func detectComma(data []byte) rune {
 	// The first line with something on it: encoding/csv skips blank
 	// lines before the header too.
@@ -144,6 +201,9 @@ func detectComma(data []byte) rune {
 			break
 		}
 		line = rest
+	}
+	if len(line) > 4<<10 {
+		line = line[:4<<10]
 	}
 	known := make(map[string]bool, len(NominationColumns))
 	for _, c := range NominationColumns {

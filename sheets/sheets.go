@@ -16,9 +16,15 @@
 //	invalid_encoding   the CSV is not UTF-8 (or holds NUL bytes)
 //	invalid_xlsx       the body is not a readable XLSX workbook
 //	too_large          the XLSX would unpack to too much data (zip bomb), or
-//	                   the CSV is over 64 MiB
+//	                   has too many distinct texts, a cell holds more than
+//	                   Excel's 32,767 characters, or the CSV is over 64 MiB
+//	too_long           a cell is longer than any nomination field can be
+//	too_wide           a value lies beyond column IV (256), or a row has
+//	                   more than 256 cells
 //	too_many_rows      more than MaxRows data rows
 //	no_rows            no data rows
+//	example_row        the template's example row is still there (Field =
+//	                   the column that gave it away)
 //
 // Parse answers domain.CodeUnsupportedMediaType (with no field errors)
 // only when the declared content type is neither a spreadsheet nor text,
@@ -58,6 +64,17 @@ var dateColumns = map[string]bool{"date_of_birth": true, "document_expires_on": 
 
 // MaxRows is the largest number of data rows an import may have (SPEC §7).
 const MaxRows = 5000
+
+// Bounds on the text an import keeps while it reads (SPEC §8: at most 64
+// MiB above the file's own size). No nomination field takes more than
+// 2,000 characters, so a longer cell is an error and not kept; and 5,000
+// rows of every field at its longest are under maxText. A shared string
+// may be referenced by every cell, so the file's size does not bound what
+// its cells hold.
+const (
+	maxValueBytes = 4 * 2000
+	maxText       = 24 << 20
+)
 
 // maxFieldErrors bounds the list of errors returned for one file: enough
 // to fix a file in one go, not a megabyte of JSON for a broken one.
@@ -125,7 +142,7 @@ func Parse(contentType string, body []byte) ([]Row, error) {
 	case mt == MediaTypeXLSX:
 		return nil, invalid(fileError(0, "invalid_xlsx", "the file is not an XLSX workbook"))
 	case mt == "" || csvTypes[mt]:
-		return ParseCSV(bytes.NewReader(body))
+		return parseCSV(body)
 	}
 	return nil, domain.Errorf(domain.CodeUnsupportedMediaType,
 		"unsupported content type %q: send %s or %s", mt, MediaTypeCSV, MediaTypeXLSX)
@@ -133,7 +150,8 @@ func Parse(contentType string, body []byte) ([]Row, error) {
 
 // header maps the cells of a header row to column names.
 type header struct {
-	cols []string // per cell index: the column name, "" for an empty header cell
+	cols  []string // per cell index: the column name, "" for an empty header cell
+	named int      // how many cols have a name
 }
 
 // parseHeader reads the header row (row 1): names are trimmed and
@@ -164,6 +182,7 @@ func parseHeader(line int, cells []string) (header, []domain.FieldError) {
 		default:
 			seen[name] = true
 			h.cols[i] = name
+			h.named++
 		}
 	}
 	for _, c := range RequiredColumns {
@@ -179,7 +198,9 @@ func parseHeader(line int, cells []string) (header, []domain.FieldError) {
 // row with no value at all, which the caller skips. fix normalises date
 // cells.
 func (h header) row(line int, cells []string, fix func(string) string) (r Row, empty bool, errs []domain.FieldError) {
-	r = Row{Line: line, Values: make(map[string]string, len(h.cols))}
+	// Sized by the named columns, not the header's width: a header that
+	// reached far right made every row's map that wide.
+	r = Row{Line: line, Values: make(map[string]string, h.named)}
 	empty = true
 	for _, name := range h.cols {
 		if name != "" {
@@ -197,6 +218,11 @@ func (h header) row(line int, cells []string, fix func(string) string) (r Row, e
 				Message: fmt.Sprintf("cell %s%d has a value but its column has no header", columnLetter(i), line)})
 			continue
 		}
+		if len(v) > maxValueBytes {
+			errs = append(errs, domain.FieldError{Row: line, Field: h.cols[i], Code: "too_long",
+				Message: fmt.Sprintf("cell %s%d holds %d bytes; no nomination field takes more than 2,000 characters", columnLetter(i), line, len(v))})
+			continue
+		}
 		if dateColumns[h.cols[i]] {
 			v = fix(v)
 		}
@@ -210,6 +236,8 @@ type collector struct {
 	rows []Row
 	errs []domain.FieldError
 	over bool // more than MaxRows data rows
+	text int  // bytes of the values kept
+	full bool // more than maxText
 }
 
 // add records a data row; it reports false once reading should stop.
@@ -218,8 +246,19 @@ func (c *collector) add(r Row, empty bool, errs []domain.FieldError) bool {
 	if empty {
 		return true
 	}
+	if col := exampleColumn(r); col != "" {
+		c.fail(domain.FieldError{Row: r.Line, Field: col, Code: "example_row",
+			Message: fmt.Sprintf("row %d is the template's example (%s %q): replace it with your delegates or delete it", r.Line, col, r.Values[col])})
+	}
 	if len(c.rows) == MaxRows {
 		c.over = true
+		return false
+	}
+	for _, v := range r.Values {
+		c.text += len(v)
+	}
+	if c.text > maxText {
+		c.full = true
 		return false
 	}
 	c.rows = append(c.rows, r)
@@ -240,6 +279,10 @@ func (c *collector) result() ([]Row, error) {
 		return nil, invalid(fileError(0, "too_many_rows",
 			fmt.Sprintf("the file has more than %d data rows; split it into several imports", MaxRows)))
 	}
+	if c.full {
+		return nil, invalid(fileError(0, "too_large",
+			fmt.Sprintf("the file's cells hold more than %d MiB of text, more than %d nominations can", maxText>>20, MaxRows)))
+	}
 	if len(c.errs) > 0 {
 		return nil, invalid(c.errs...)
 	}
@@ -247,6 +290,23 @@ func (c *collector) result() ([]Row, error) {
 		return nil, invalid(fileError(0, "no_rows", "the file has a header but no data rows"))
 	}
 	return c.rows, nil
+}
+
+// exampleColumn names the column by which r is recognisably the
+// templates' example row (SPEC §8: it must not import as a person), or "".
+// Its email, its remarks, or its full name give it away, even when the
+// user changed the other cells.
+func exampleColumn(r Row) string {
+	v, ex := r.Values, TemplateExample
+	switch {
+	case strings.EqualFold(v["email"], ex["email"]):
+		return "email"
+	case v["remarks"] == ex["remarks"]:
+		return "remarks"
+	case strings.EqualFold(v["given_name"], ex["given_name"]) && strings.EqualFold(v["family_name"], ex["family_name"]):
+		return "given_name"
+	}
+	return ""
 }
 
 func fileError(row int, code, msg string) domain.FieldError {

@@ -4,8 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
+	"path"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -16,13 +19,29 @@ import (
 // Limits on what an uploaded workbook may unpack to. A 5,000-row import is
 // well under 5 MiB of XML; these leave room for styles, pictures and
 // generous formatting while refusing zip bombs before anything is
-// decompressed.
+// decompressed, and keep an import within SPEC §8's 64 MiB above the
+// file's own size, whatever the sheet claims (hostile_test.go measures).
 const (
-	maxUnzipped      = 50 << 20 // sum of the entries' uncompressed sizes
-	maxRatio         = 100      // compression ratio of one entry…
-	ratioFloor       = 10 << 20 // …checked for entries larger than this
-	maxZipEntries    = 10000
-	unzipXMLInMemory = 16 << 20 // larger sheets are unpacked to a temporary file
+	maxUnzipped   = 50 << 20 // sum of the entries' uncompressed sizes
+	maxRatio      = 100      // compression ratio of one entry…
+	ratioFloor    = 10 << 20 // …checked for entries larger than this
+	maxZipEntries = 10000
+	// excelize holds every part in memory except worksheets and shared
+	// strings larger than unzipXMLInMemory, which it unpacks to temporary
+	// files; the parts it holds may unpack to maxInMemory in all.
+	unzipXMLInMemory = 256 << 10
+	maxInMemory      = 16 << 20
+	// maxColumns is how far right a cell with a value may be: excelize
+	// gives each row as a slice as wide as its last value, so one cell at
+	// XFD made every row 16,384 cells. The header names at most 18
+	// columns; 256 (IV, the old Excel width) leaves room for gaps.
+	maxColumns = 256
+	// maxCellBytes is the longest cell text: Excel holds 32,767
+	// characters in a cell, which UTF-8 may take four bytes each for.
+	maxCellBytes = 4 * 32767
+	// maxSharedStrings bounds the shared-string table, which excelize
+	// indexes whole: 5,000 rows of 18 distinct cells need 90,000.
+	maxSharedStrings = 200_000
 )
 
 // ParseXLSX reads an XLSX import: the first sheet of the workbook, header
@@ -32,13 +51,19 @@ const (
 // numbers are taken as stored ("123456789", not "1.23E+08").
 //
 // Before excelize sees the body, its zip central directory is checked:
-// not a zip, more than 50 MiB unpacked in total, or an entry over 10 MiB
-// compressed more than 100:1 is refused (too_large), so a zip bomb costs
-// a directory read, not memory. Then every part is unpacked once, in a
-// stream, to verify its size and checksum, and the sheets and shared
-// strings are checked to be well-formed XML (invalid_xlsx): excelize
-// ignores such damage and would import part of the file. excelize's own
-// UnzipSizeLimit and UnzipXMLSizeLimit are set as a second guard.
+// not a zip, more than 50 MiB unpacked in total (16 MiB for the parts
+// excelize holds in memory), or an entry over 10 MiB compressed more than
+// 100:1 is refused (too_large), so a zip bomb costs a directory read, not
+// memory. Then every part is unpacked once, in a stream, to verify its
+// size and checksum, and the sheets and shared strings are checked to be
+// well-formed XML (invalid_xlsx): excelize ignores such damage and would
+// import part of the file. The same pass refuses, before a row is read,
+// what would make excelize's reading costly: a value in the first sheet
+// beyond column IV or a row of more than 256 cells (too_wide), a cell of
+// more than 32,767 characters, more than 200,000 shared strings
+// (too_large). excelize's own UnzipSizeLimit and UnzipXMLSizeLimit are set
+// as a second guard, the latter low so that sheets and shared strings are
+// read from temporary files, not held in memory.
 func ParseXLSX(r io.ReaderAt, size int64) (rows []Row, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -126,7 +151,7 @@ func checkZip(r io.ReaderAt, size int64) error {
 	if len(zr.File) > maxZipEntries {
 		return invalid(fileError(0, "too_large", "the workbook has too many parts"))
 	}
-	var total uint64
+	var total, held uint64
 	workbook := false
 	for _, f := range zr.File {
 		u, c := f.UncompressedSize64, f.CompressedSize64
@@ -134,6 +159,12 @@ func checkZip(r io.ReaderAt, size int64) error {
 		if total > maxUnzipped || u > maxUnzipped {
 			return invalid(fileError(0, "too_large", fmt.Sprintf(
 				"the workbook unpacks to more than %d MiB; remove pictures and unused sheets, or import a CSV", maxUnzipped>>20)))
+		}
+		if kind := partKind(f.Name); kind != partSheet && kind != partStrings {
+			if held += u; held > maxInMemory {
+				return invalid(fileError(0, "too_large", fmt.Sprintf(
+					"the workbook's pictures, styles and other parts unpack to more than %d MiB; remove pictures, or import a CSV", maxInMemory>>20)))
+			}
 		}
 		if u > ratioFloor && (c == 0 || u/c > maxRatio) {
 			return invalid(fileError(0, "too_large", "the workbook is suspiciously compressed (zip bomb?)"))
@@ -151,17 +182,46 @@ func checkZip(r io.ReaderAt, size int64) error {
 	// checksums, and check that sheets and shared strings are well-formed
 	// XML. Sizes were bounded above; archive/zip refuses to read past an
 	// entry's declared size.
+	first := firstSheet(zr)
 	for _, f := range zr.File {
-		if err := checkEntry(f); err != nil {
+		if err := checkEntry(f, first); err != nil {
+			if de, ok := err.(*domain.Error); ok {
+				return de
+			}
 			return invalid(fileError(0, "invalid_xlsx", fmt.Sprintf("the workbook is damaged (%s)", clip(f.Name, 60))))
 		}
 	}
 	return nil
 }
 
+// Kinds of workbook part, by what checkEntry does with them.
+const (
+	partOther   = iota
+	partSheet   // xl/worksheets/*.xml
+	partStrings // the shared strings
+	partBook    // xl/workbook.xml
+)
+
+func partName(name string) string { return strings.ToLower(strings.ReplaceAll(name, "\\", "/")) }
+
+func partKind(name string) int {
+	switch n := partName(name); {
+	case !strings.HasSuffix(n, ".xml"):
+		return partOther
+	case strings.HasPrefix(n, "xl/worksheets/"):
+		return partSheet
+	case n == "xl/sharedstrings.xml":
+		return partStrings
+	case n == "xl/workbook.xml":
+		return partBook
+	}
+	return partOther
+}
+
 // checkEntry reads one zip entry to its end, parsing it if it is XML that
-// the import reads.
-func checkEntry(f *zip.File) error {
+// the import reads, and holding the first sheet (first, as partName; ""
+// for every sheet) and the shared strings to the limits above.
+func checkEntry(f *zip.File, first string) error {
 	if f.FileInfo().IsDir() {
 		return nil
 	}
@@ -170,20 +230,170 @@ func checkEntry(f *zip.File) error {
 		return err
 	}
 	defer rc.Close()
-	name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
-	if strings.HasSuffix(name, ".xml") &&
-		(strings.HasPrefix(name, "xl/worksheets/") || name == "xl/sharedstrings.xml" || name == "xl/workbook.xml") {
-		d := xml.NewDecoder(rc)
-		for {
-			if _, err := d.Token(); err == io.EOF {
-				break
-			} else if err != nil {
-				return err
-			}
+	kind := partKind(f.Name)
+	if kind != partOther {
+		var lim xmlLimits
+		switch {
+		case kind == partStrings:
+			lim = xmlLimits{text: true, strings: true}
+		case kind == partSheet && (first == "" || partName(f.Name) == first):
+			lim = xmlLimits{text: true, cells: true}
+		}
+		if err := scanXML(rc, lim); err != nil {
+			return err
 		}
 	}
 	_, err = io.Copy(io.Discard, rc) // to EOF, where the checksum is verified
 	return err
+}
+
+// xmlLimits says which of the import's limits a part is held to.
+type xmlLimits struct {
+	text    bool // cell text at most maxCellBytes
+	cells   bool // values at most maxColumns right, rows at most maxColumns cells
+	strings bool // at most maxSharedStrings items
+}
+
+// scanXML checks that r is well-formed XML within lim, token by token,
+// so that it costs its largest token, not its size; with lim.text a token
+// may not be larger than a cell's text.
+func scanXML(r io.Reader, lim xmlLimits) error {
+	g := &tokenGuard{r: r, max: -1}
+	if lim.text {
+		g.max = maxCellBytes + 4<<10 // a cell's text and its tags
+	}
+	d := xml.NewDecoder(g)
+	var (
+		items, cellsInRow, row int
+		col                    int // column of the open <c>, 0 when none
+	)
+	for {
+		g.mark = d.InputOffset()
+		tok, err := d.Token()
+		if err == io.EOF {
+			return nil
+		} else if errors.Is(err, errLongToken) {
+			return invalid(fileError(row, "too_large", fmt.Sprintf("a cell holds more than %d characters, which Excel does not allow", 32767)))
+		} else if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch {
+			case lim.strings && t.Name.Local == "si":
+				if items++; items > maxSharedStrings {
+					return invalid(fileError(0, "too_large", fmt.Sprintf("the workbook has more than %d distinct texts; import at most %d rows at a time", maxSharedStrings, MaxRows)))
+				}
+			case lim.cells && t.Name.Local == "row":
+				row, cellsInRow = row+1, 0
+				if n, err := strconv.Atoi(attr(t, "r")); err == nil {
+					row = n
+				}
+			case lim.cells && t.Name.Local == "c":
+				if cellsInRow++; cellsInRow > maxColumns {
+					return tooWide(row, cellsInRow)
+				}
+				col = cellsInRow
+				if ref := attr(t, "r"); ref != "" {
+					if c, _, err := excelize.CellNameToCoordinates(ref); err == nil {
+						col = c
+					}
+				}
+			case lim.cells && col > maxColumns && (t.Name.Local == "v" || t.Name.Local == "is" || t.Name.Local == "f"):
+				return tooWide(row, col)
+			}
+		case xml.EndElement:
+			if t.Name.Local == "c" {
+				col = 0
+			}
+		}
+	}
+}
+
+var errLongToken = errors.New("sheets: XML token too long")
+
+// tokenGuard fails a read once the decoder has read max bytes past the
+// start of the token it is on (mark): encoding/xml holds a whole text in
+// memory before it returns it, so a 40 MiB cell would cost 40 MiB before
+// its length could be checked.
+type tokenGuard struct {
+	r          io.Reader
+	read, mark int64
+	max        int64 // -1: no bound
+}
+
+func (g *tokenGuard) Read(p []byte) (int, error) {
+	if g.max >= 0 && g.read-g.mark > g.max {
+		return 0, errLongToken
+	}
+	n, err := g.r.Read(p)
+	g.read += int64(n)
+	return n, err
+}
+
+func tooWide(row, col int) error {
+	return invalid(fileError(row, "too_wide", fmt.Sprintf(
+		"row %d has a value in column %s; an import reads columns A to %s: delete what is to the right of your data",
+		row, columnLetter(col-1), columnLetter(maxColumns-1))))
+}
+
+func attr(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// firstSheet is the part name of the workbook's first sheet, which the
+// import reads, or "" when the workbook does not say (every sheet is then
+// held to the first sheet's limits).
+func firstSheet(zr *zip.Reader) string {
+	var book struct {
+		Sheets []struct {
+			ID string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if readSmallXML(zr, "xl/workbook.xml", &book) != nil || readSmallXML(zr, "xl/_rels/workbook.xml.rels", &rels) != nil || len(book.Sheets) == 0 {
+		return ""
+	}
+	for _, r := range rels.Rels {
+		if r.ID == book.Sheets[0].ID {
+			t := strings.ReplaceAll(r.Target, "\\", "/")
+			if strings.HasPrefix(t, "/") {
+				return partName(strings.TrimPrefix(t, "/"))
+			}
+			return partName(path.Clean("xl/" + t))
+		}
+	}
+	return ""
+}
+
+// readSmallXML decodes a part of at most 1 MiB (workbook and relations
+// are a few KB).
+func readSmallXML(zr *zip.Reader, name string, v any) error {
+	for _, f := range zr.File {
+		if partName(f.Name) != partName(name) {
+			continue
+		}
+		if f.UncompressedSize64 > 1<<20 {
+			return fmt.Errorf("%s too large", name)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		return xml.NewDecoder(io.LimitReader(rc, 1<<20)).Decode(v)
+	}
+	return fmt.Errorf("no %s", name)
 }
 
 // WriteXLSX writes a table as a one-sheet workbook: a bold, frozen header

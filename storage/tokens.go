@@ -133,3 +133,24 @@ func (s *Store) TouchTokens(ctx context.Context, ids []string, at time.Time, eve
 	}
 	return nil
 }
+
+func (s *Store) RevokeTokensNamed(ctx context.Context, role domain.Role, names []string, keep string, at time.Time) ([]string, error) {
+	var ids []string
+	q := s.with(ctx).Model(&tokenRow{}).Where("role = ? AND name IN ? AND hash <> ? AND revoked_at IS NULL", string(role), names, keep)
+	if err := q.Pluck("id", &ids).Error; err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	err := s.with(ctx).Model(&tokenRow{}).Where("id IN ? AND revoked_at IS NULL", ids).Update("revoked_at", at).Error
+	return ids, err
+}
+
+func (s *Store) RenameToken(ctx context.Context, id, name string) error {
+	return s.with(ctx).Model(&tokenRow{}).Where("id = ?", id).Update("name", name).Error
+}
+
+func (s *Store) HasActiveToken(ctx context.Context, role domain.Role, at time.Time) (bool, error) {
+	var ids []string
+	err := s.with(ctx).Model(&tokenRow{}).Where("role = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", string(role), at).
+		Limit(1).Pluck("id", &ids).Error
+	return len(ids) > 0, err
+}

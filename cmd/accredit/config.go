@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,10 +16,13 @@ type config struct {
 	AdminToken  string
 	SigningKey  string
 	RetiredKeys []string
-	Metrics     bool
-	PprofAddr   string
-	MaxConns    int
-	LogLevel    slog.Level
+	// TrustedProxies may name the client in X-Forwarded-For, for the rate
+	// limit of bad tokens; none by default.
+	TrustedProxies []string
+	Metrics        bool
+	PprofAddr      string
+	MaxConns       int
+	LogLevel       slog.Level
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -39,6 +43,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 			c.RetiredKeys = append(c.RetiredKeys, p)
 		}
 	}
+	for _, p := range strings.Split(getenv("ACCREDIT_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return c, fmt.Errorf("ACCREDIT_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range", p)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
 	if v := getenv("ACCREDIT_DB_MAX_CONNS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
@@ -51,10 +64,36 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("ACCREDIT_LOG_LEVEL: %w", err)
 		}
 	}
-	if c.AdminToken != "" && len(c.AdminToken) < 24 {
-		return c, fmt.Errorf("ACCREDIT_ADMIN_TOKEN must be at least 24 characters (it has %d)", len(c.AdminToken))
+	if err := checkAdminToken(c.AdminToken); err != nil {
+		return c, err
 	}
 	return c, nil
+}
+
+// documentedTokens are ACCREDIT_ADMIN_TOKEN values that this project's
+// documentation prints, now or in earlier versions: anyone can read them,
+// so a server started with one would have a public secretariat token.
+// TestDocumentedAdminTokensRefused finds the values in README.md and
+// docs/*.md and fails until each is here.
+var documentedTokens = []string{
+	"change-me-to-a-long-random-secret",
+}
+
+// checkAdminToken refuses a bootstrap value that is short or published
+// (SPEC §1).
+func checkAdminToken(v string) error {
+	if v == "" {
+		return nil
+	}
+	if len(v) < 24 {
+		return fmt.Errorf("ACCREDIT_ADMIN_TOKEN must be at least 24 characters (it has %d)", len(v))
+	}
+	for _, d := range documentedTokens {
+		if strings.EqualFold(strings.TrimSpace(v), d) {
+			return fmt.Errorf("ACCREDIT_ADMIN_TOKEN is an example value from the documentation, which anyone can read: set a long random value (head -c 32 /dev/urandom | base64)")
+		}
+	}
+	return nil
 }
 
 func or(v, def string) string {

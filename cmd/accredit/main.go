@@ -48,6 +48,8 @@ Configuration (environment):
   ACCREDIT_RETIRED_SIGNING_KEYS  comma-separated older key files whose badges still verify
   ACCREDIT_DB_MAX_CONNS  database connection pool size (default 20 on PostgreSQL, 16 on SQLite)
   ACCREDIT_METRICS       "off" disables /metrics
+  ACCREDIT_TRUSTED_PROXIES  comma-separated proxy addresses or CIDR ranges whose
+                         X-Forwarded-For names the client (for the rate limit); default none
   ACCREDIT_PPROF_ADDR    loopback address for the Go profiler (off by default)
   ACCREDIT_LOG_LEVEL     debug, info (default), warn, error
 `

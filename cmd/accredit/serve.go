@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -47,13 +48,8 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	if svc.Codes, err = loadCodes(cfg, log); err != nil {
 		return err
 	}
-	if cfg.AdminToken != "" {
-		if err := svc.EnsureToken(ctx, "bootstrap (ACCREDIT_ADMIN_TOKEN)", cfg.AdminToken); err != nil {
-			return fmt.Errorf("bootstrap token: %w", err)
-		}
-	}
 	srv := &http.Server{
-		Handler:           api.New(svc, api.Options{Logger: log, Metrics: cfg.Metrics}).Handler(),
+		Handler:           api.New(svc, api.Options{Logger: log, Metrics: cfg.Metrics, TrustedProxies: cfg.TrustedProxies}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      5 * time.Minute, // batch badge PDFs take a while
@@ -69,6 +65,20 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// After Listen: a first-start token is made only when its link can
+	// be printed with the address bound.
+	firstToken, err := bootstrap(ctx, svc, cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if firstToken != "" {
+		// Once, to the operator's terminal as plain text: this is the only
+		// time the secret is shown.
+		fmt.Fprintf(logOut, "\nNo secretariat token existed, so one was made. Sign in to the console at\n\n    %s\n\nThis link is shown once: keep it secret, or revoke the token %q once you have made your own.\n\n",
+			signInLink(ln.Addr(), firstToken), domain.FirstStartTokenName)
+	}
+	// After the link: whoever waits for this line has the link too.
 	log.Info("listening", "addr", ln.Addr().String(), "dialect", store.Dialect(), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -119,6 +129,36 @@ func migrate(ctx context.Context, cfg config, args []string, out io.Writer) erro
 	}
 	fmt.Fprintf(out, "applied %d migration(s) on %s\n", len(applied), store.Dialect())
 	return nil
+}
+
+// bootstrap applies ACCREDIT_ADMIN_TOKEN, or on a first start with no
+// way in makes a secretariat token, whose secret it returns.
+func bootstrap(ctx context.Context, svc *domain.Service, cfg config) (string, error) {
+	if cfg.AdminToken != "" {
+		if err := svc.Bootstrap(ctx, cfg.AdminToken); err != nil {
+			return "", fmt.Errorf("ACCREDIT_ADMIN_TOKEN: %w", err)
+		}
+		return "", nil
+	}
+	secret, err := svc.FirstStart(ctx)
+	if err != nil {
+		return "", fmt.Errorf("first start token: %w", err)
+	}
+	return secret, nil
+}
+
+// signInLink is the console's sign-in link on the address actually bound;
+// an unspecified address (0.0.0.0, ::) is reached on loopback.
+func signInLink(addr net.Addr, secret string) string {
+	host := addr.String()
+	if ta, ok := addr.(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		lo := net.IPv4(127, 0, 0, 1)
+		if ta.IP.To4() == nil {
+			lo = net.IPv6loopback
+		}
+		host = net.JoinHostPort(lo.String(), strconv.Itoa(ta.Port))
+	}
+	return "http://" + host + "/console/#token=" + secret
 }
 
 // loadCodes reads (or on first start creates) the badge-signing key, and

@@ -1,0 +1,377 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/color/palette"
+	"image/jpeg"
+	"image/png"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/osce/accredit/domain"
+)
+
+// pngHeader is a PNG that claims w×h pixels in its header and holds none.
+func pngHeader(w, h uint32, depth, colour, interlace byte) []byte {
+	chunk := func(typ string, data []byte) []byte {
+		var b bytes.Buffer
+		_ = binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		b.WriteString(typ)
+		b.Write(data)
+		_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+		return b.Bytes()
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9], ihdr[12] = depth, colour, interlace
+	out := append([]byte("\x89PNG\r\n\x1a\n"), chunk("IHDR", ihdr)...)
+	return append(out, chunk("IEND", nil)...)
+}
+
+// jpegHeader is a JPEG frame header (baseline or progressive) with the
+// given sampling factors (h<<4|v) per component, and a scan header
+// without data: enough for image.DecodeConfig.
+func jpegHeader(w, h uint16, progressive bool, sampling ...byte) []byte {
+	sof := []byte{0xFF, 0xC0}
+	if progressive {
+		sof[1] = 0xC2
+	}
+	seg := []byte{8, byte(h >> 8), byte(h), byte(w >> 8), byte(w), byte(len(sampling))}
+	for i, s := range sampling {
+		seg = append(seg, byte(i+1), s, 0)
+	}
+	n := len(seg) + 2
+	out := []byte{0xFF, 0xD8}
+	out = append(out, sof...)
+	out = append(out, byte(n>>8), byte(n))
+	out = append(out, seg...)
+	return append(out, 0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0xFF, 0xD9)
+}
+
+func fieldCode(err error) string {
+	var de *domain.Error
+	if asDomain(err, &de) && len(de.Fields) == 1 {
+		return de.Fields[0].Code
+	}
+	return domain.ErrorCode(err)
+}
+
+// TestPhotoRules: SPEC §8's dimensions and the decoders' cost are judged
+// from the header, before a pixel is read: each refusal allocates almost
+// nothing. The 39 KB PNG of 40,000,000×1 pixels took 2.5–3.7 GB and up
+// to 37 s of CPU before.
+func TestPhotoRules(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		data []byte
+		code string // the field error's; "invalid_image" for a header that passes but has no pixels
+	}{
+		{"40,000,000×1", pngHeader(40_000_000, 1, 8, 6, 0), "too_small"},
+		{"1×40,000,000", pngHeader(1, 40_000_000, 8, 6, 0), "too_small"},
+		{"10,001×4,000", pngHeader(10_001, 4000, 8, 2, 0), "too_large"},
+		{"199×600", pngHeader(199, 600, 8, 2, 0), "too_small"},
+		{"7,000×7,000 (49 MP)", pngHeader(7000, 7000, 8, 2, 0), "too_many_pixels"},
+		{"6,000×1,999 (beyond 1:3)", pngHeader(6000, 1999, 8, 2, 0), "aspect_ratio"},
+		{"1,999×6,000 (beyond 1:3)", pngHeader(1999, 6000, 8, 2, 0), "aspect_ratio"},
+		{"6,000×2,000 (1:3)", pngHeader(6000, 2000, 8, 2, 0), "invalid_image"},
+		{"200×200", pngHeader(200, 200, 8, 2, 0), "invalid_image"},
+		{"10,000×4,000 16-bit RGBA (320 MB)", pngHeader(10000, 4000, 16, 6, 0), "invalid_image"},
+		{"10,000×4,000 16-bit interlaced (480 MB)", pngHeader(10000, 4000, 16, 6, 1), "too_costly"},
+		{"6,000×6,000 8-bit interlaced", pngHeader(6000, 6000, 8, 6, 1), "invalid_image"},
+		{"10,000×4,000 progressive JPEG 4:4:4 (600 MB)", jpegHeader(10000, 4000, true, 0x11, 0x11, 0x11), "too_costly"},
+		{"10,000×4,000 progressive JPEG 4:2:0 (300 MB)", jpegHeader(10000, 4000, true, 0x22, 0x11, 0x11), "invalid_image"},
+		{"10,000×4,000 baseline JPEG 4:4:4", jpegHeader(10000, 4000, false, 0x11, 0x11, 0x11), "invalid_image"},
+		{"10,000×4,000 progressive CMYK JPEG", jpegHeader(10000, 4000, true, 0x11, 0x11, 0x11, 0x11), "too_costly"},
+		{"not an image", []byte("GIF89a"), "invalid_image"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var err error
+			co := measure(func() { _, _, err = reencode(c.data) })
+			if got := fieldCode(err); got != c.code {
+				t.Fatalf("%v: code %s, want %s", err, got, c.code)
+			}
+			if c.code != "invalid_image" && co.total > 1<<20 {
+				t.Errorf("judging the header allocated %d KiB", co.total>>10)
+			}
+		})
+	}
+}
+
+// Photos at the limits, made once: what the largest allowed photo costs.
+var (
+	bigPhotosOnce sync.Once
+	bigPhotos     []struct {
+		name string
+		data []byte
+	}
+)
+
+func largestPhotos(t testing.TB) []struct {
+	name string
+	data []byte
+} {
+	bigPhotosOnce.Do(func() {
+		add := func(name string, data []byte) {
+			bigPhotos = append(bigPhotos, struct {
+				name string
+				data []byte
+			}{name, data})
+		}
+		{ // the legitimate 36-megapixel PNG of issue 13 (370–510 MB before)
+			img := image.NewNRGBA(image.Rect(0, 0, 6000, 6000))
+			fill(img.Pix, img.Stride, 0) // smooth: a 36 MP PNG under 10 MiB
+			var b bytes.Buffer
+			if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
+				t.Fatal(err)
+			}
+			add("36 MP PNG, 8-bit RGBA", b.Bytes())
+		}
+		{ // 40 MP at the longest side and ratio allowed
+			img := image.NewRGBA(image.Rect(0, 0, 10000, 4000))
+			fill(img.Pix, img.Stride, 15)
+			var b bytes.Buffer
+			if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 75}); err != nil {
+				t.Fatal(err)
+			}
+			add("40 MP JPEG, 10,000×4,000", b.Bytes())
+		}
+		{ // the most memory a photo allowed may take: 16 bits a channel
+			img := image.NewNRGBA64(image.Rect(0, 0, 10000, 4000))
+			fill(img.Pix, img.Stride, 0)
+			var b bytes.Buffer
+			if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
+				t.Fatal(err)
+			}
+			add("40 MP PNG, 16-bit RGBA", b.Bytes())
+		}
+		{ // a palette: Go's draw has no fast path for it
+			img := image.NewPaletted(image.Rect(0, 0, 6000, 6000), palette.Plan9)
+			for i := range img.Pix {
+				img.Pix[i] = byte(i / 6000 / 30)
+			}
+			var b bytes.Buffer
+			if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
+				t.Fatal(err)
+			}
+			add("36 MP PNG, paletted", b.Bytes())
+		}
+		runtime.GC()
+	})
+	return bigPhotos
+}
+
+// fill paints a gradient with noise (of amplitude noise), so that the
+// files are of a real photo's size, not a flat colour's.
+func fill(pix []byte, stride int, noise uint32) {
+	var x uint32 = 2463534242
+	for i := range pix {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		if i%4 == 3 {
+			pix[i] = 255
+		} else {
+			pix[i] = byte(i/stride/16) + byte(i%stride/64) + byte(x&noise)
+		}
+	}
+}
+
+// TestLargestPhotoBounded: the largest photos allowed cost at most 400 MiB
+// above the start (SPEC §8), measured by the runtime's own accounting,
+// and at most 3 s of one core (asserted with a margin for slow or
+// instrumented builds; the figure is logged).
+func TestLargestPhotoBounded(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("builds photos of 36 and 40 megapixels; the race detector's own allocations are not the server's")
+	}
+	for _, p := range largestPhotos(t) {
+		t.Run(p.name, func(t *testing.T) {
+			if len(p.data) > maxUpload {
+				t.Fatalf("the test photo is %d bytes, over the upload limit", len(p.data))
+			}
+			var err error
+			var out []byte
+			co := measure(func() { _, out, err = reencode(p.data) })
+			t.Logf("%d KB in, %d KB out: %v", len(p.data)>>10, len(out)>>10, co)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if co.peak > 400<<20 {
+				t.Errorf("heap peak %d MiB, over 400 MiB", co.peak>>20)
+			}
+			if limit := 3 * time.Second * cpuMargin; co.cpu > limit {
+				t.Errorf("CPU %v, over %v", co.cpu, limit)
+			}
+			cfg, _, err := image.DecodeConfig(bytes.NewReader(out))
+			if err != nil || max(cfg.Width, cfg.Height) != photoLongSide {
+				t.Errorf("re-encoded as %v (%v), want a long side of %d", cfg, err, photoLongSide)
+			}
+		})
+	}
+}
+
+// BenchmarkReencodeLargest reports what the largest photos cost, as
+// bytes/op and the sampled heap peak.
+func BenchmarkReencodeLargest(b *testing.B) {
+	for _, p := range largestPhotos(b) {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var peak uint64
+			for b.Loop() {
+				co := measure(func() {
+					if _, _, err := reencode(p.data); err != nil {
+						b.Fatal(err)
+					}
+				})
+				peak = max(peak, co.peak)
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+		})
+	}
+}
+
+// TestDecodeSemaphore: a photo waits for a free slot, and stops waiting
+// when its request ends.
+func TestDecodeSemaphore(t *testing.T) {
+	s := make(decodeSem, 1)
+	release, err := s.acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan error, 1)
+	go func() {
+		_, err := s.acquire(ctx)
+		got <- err
+	}()
+	select {
+	case err := <-got:
+		t.Fatalf("a second decode started while the only slot was taken: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancel()
+	if err := <-got; !domain.IsCode(err, domain.CodeUnavailable) {
+		t.Fatalf("waiting after the request ended: %v", err)
+	}
+	release()
+	r2, err := s.acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2()
+	if cap(newDecodeSem()) != runtime.GOMAXPROCS(0) {
+		t.Errorf("slots %d, cores %d", cap(newDecodeSem()), runtime.GOMAXPROCS(0))
+	}
+}
+
+// cost is what one call cost the process: bytes allocated in all, the
+// highest heap seen (sampled: never above the truth), and CPU time.
+type cost struct {
+	total, peak uint64
+	cpu         time.Duration
+}
+
+func (c cost) String() string {
+	return fmt.Sprintf("allocated %.1f MiB, heap peak ≥ %.1f MiB above the start, CPU %v",
+		float64(c.total)/(1<<20), float64(c.peak)/(1<<20), c.cpu.Round(time.Millisecond))
+}
+
+var measureMu sync.Mutex
+
+// measure runs fn and reports its cost from the runtime's own accounting.
+func measure(fn func()) cost {
+	measureMu.Lock()
+	defer measureMu.Unlock()
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var peak atomic.Uint64
+	see := func(m *runtime.MemStats) {
+		if m.HeapAlloc > before.HeapAlloc && m.HeapAlloc-before.HeapAlloc > peak.Load() {
+			peak.Store(m.HeapAlloc - before.HeapAlloc)
+		}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+			runtime.ReadMemStats(&m)
+			see(&m)
+		}
+	})
+	cpu0 := cpuTime()
+	fn()
+	cpu := cpuTime() - cpu0
+	close(stop)
+	wg.Wait()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	see(&after)
+	return cost{total: after.TotalAlloc - before.TotalAlloc, peak: peak.Load(), cpu: cpu}
+}
+
+// cpuTime is the CPU the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// FuzzReencode holds the photo reader to: no panic, every refusal a
+// validation failure naming the photo, every photo it takes re-encoded as
+// a JPEG or PNG within the limits, and its allocation within SPEC §8's
+// 400 MiB whatever the header claims.
+func FuzzReencode(f *testing.F) {
+	f.Add(pngHeader(40_000_000, 1, 8, 6, 0))
+	f.Add(pngHeader(6000, 2000, 16, 6, 1))
+	f.Add(jpegHeader(10000, 4000, true, 0x11, 0x11, 0x11))
+	f.Add(jpegHeader(300, 400, false, 0x22, 0x11, 0x11))
+	for _, size := range [][2]int{{200, 260}, {1300, 400}} {
+		img := image.NewNRGBA(image.Rect(0, 0, size[0], size[1]))
+		fill(img.Pix, img.Stride, 7)
+		var p, j bytes.Buffer
+		_ = png.Encode(&p, img)
+		_ = jpeg.Encode(&j, img, nil)
+		f.Add(p.Bytes())
+		f.Add(j.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		ct, out, err := reencode(data)
+		runtime.ReadMemStats(&after)
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 400<<20 {
+			t.Fatalf("a %d-byte photo allocated %d MiB", len(data), alloc>>20)
+		}
+		if err != nil {
+			var de *domain.Error
+			if !asDomain(err, &de) || de.Code != domain.CodeValidationFailed || len(de.Fields) != 1 || de.Fields[0].Field != "photo" {
+				t.Fatalf("refusal %v does not name the photo", err)
+			}
+			return
+		}
+		cfg, format, err := image.DecodeConfig(bytes.NewReader(out))
+		if err != nil || "image/"+format != ct {
+			t.Fatalf("re-encoded as %s, reads as %s (%v)", ct, format, err)
+		}
+		if max(cfg.Width, cfg.Height) > photoLongSide || checkSize(cfg.Width, cfg.Height) != nil {
+			t.Fatalf("re-encoded at %d×%d", cfg.Width, cfg.Height)
+		}
+	})
+}
