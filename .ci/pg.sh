@@ -10,7 +10,11 @@
 # run as the `postgres` user (via runuser). The postmaster is a child of this
 # shell, not daemonized, so stopping it also reaps it. The cluster lives in a mktemp dir (data, log, unix
 # socket), listens on 127.0.0.1 only, on a free port from PG_PORT (default
-# 55432) upwards, with trust auth. The server binaries come from the
+# 15432) upwards, with trust auth. The port stays below Linux's ephemeral
+# range (32768-60999): inside it, a client reconnecting while the server is
+# down can be given that very port as its own source port and connect to
+# itself (TCP simultaneous open), and the server cannot bind it again until
+# that client lets go. The server binaries come from the
 # highest-numbered /usr/lib/postgresql/*/bin (Debian layout), not from $PATH.
 
 PG_DB=${PG_DB:-accredit_test}
@@ -72,7 +76,7 @@ pg_start() {
 
   # The postmaster runs as our child (not daemonized by pg_ctl) so that we
   # reap it on stop instead of leaving a zombie for PID 1.
-  local port=${PG_PORT:-55432} tries=0 i ready
+  local port=${PG_PORT:-15432} tries=0 i ready
   while :; do
     while pg_port_busy "$port"; do port=$((port + 1)); done
     cat >"$PG_TMP/data/postgresql.auto.conf" <<EOF
