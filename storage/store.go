@@ -47,6 +47,9 @@ type Config struct {
 	// MaxConns caps the connection pool; 0 means 20 on PostgreSQL and 16
 	// on SQLite.
 	MaxConns int
+	// BusyTimeout is how long a SQLite statement waits for another
+	// writer before the database counts as unavailable; 0 means 20 s.
+	BusyTimeout time.Duration
 }
 
 // Open connects to the database. It does not migrate: call Migrate.
@@ -74,6 +77,9 @@ func Open(cfg Config) (*Store, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	if err := registerUnavailable(db); err != nil {
+		return nil, err
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
@@ -123,7 +129,11 @@ func sqliteDSN(cfg Config) (string, error) {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(20000)")
+	busy := cfg.BusyTimeout
+	if busy <= 0 {
+		busy = 20 * time.Second
+	}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode(), nil
@@ -177,7 +187,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx domain.Tx) error) error {
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return translate(ctx.Err())
 		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
 		}
 	}
