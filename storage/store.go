@@ -35,6 +35,8 @@ type Store struct {
 	dialect string
 	sqlDB   *sql.DB
 	writer  *scanWriter // group commit of accepted scans; PostgreSQL, root store only
+	path    string      // SQLite: the database file
+	inTx    bool        // this store is bound to a transaction (InTx)
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -55,8 +57,8 @@ type Config struct {
 // Open connects to the database. It does not migrate: call Migrate.
 func Open(cfg Config) (*Store, error) {
 	var (
-		dial    gorm.Dialector
-		dialect string
+		dial          gorm.Dialector
+		dialect, path string
 	)
 	switch {
 	case strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://"):
@@ -66,7 +68,7 @@ func Open(cfg Config) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		dial, dialect = sqlite.Open(dsn), SQLite
+		dial, dialect, path = sqlite.Open(dsn), SQLite, sqlitePath(dsn)
 	default:
 		return nil, fmt.Errorf("unsupported database URL scheme in %q (want postgres:// or empty for SQLite)", redact(cfg.URL))
 	}
@@ -97,7 +99,7 @@ func Open(cfg Config) (*Store, error) {
 	sqlDB.SetMaxOpenConns(conns)
 	sqlDB.SetMaxIdleConns(conns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	st := &Store{db: db, dialect: dialect, sqlDB: sqlDB}
+	st := &Store{db: db, dialect: dialect, sqlDB: sqlDB, path: path}
 	if dialect == Postgres {
 		wdb, err := openScanWriterDB(cfg.URL)
 		if err != nil {
@@ -137,6 +139,19 @@ func sqliteDSN(cfg Config) (string, error) {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode(), nil
+}
+
+// sqlitePath is the file a DSN of sqliteDSN names, made absolute so that
+// two spellings of one file are one.
+func sqlitePath(dsn string) string {
+	p := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
 }
 
 func redact(u string) string {
@@ -180,7 +195,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx domain.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		err = s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-			return fn(&Store{db: gtx, dialect: s.dialect, sqlDB: s.sqlDB})
+			return fn(&Store{db: gtx, dialect: s.dialect, sqlDB: s.sqlDB, path: s.path, inTx: true})
 		})
 		if !retryable(err) {
 			return translate(err)
