@@ -117,6 +117,11 @@ func (s *Store) RecordIdempotentAnswer(ctx context.Context, scope, key string, r
 }
 
 func (s *Store) DeleteIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
-	res := s.with(ctx).Where("created_at < ?", before).Delete(&idempotencyRow{})
-	return res.RowsAffected, translate(res.Error)
+	var n int64
+	err := s.inTurn(ctx, func() error {
+		res := s.with(ctx).Where("created_at < ?", before).Delete(&idempotencyRow{})
+		n = res.RowsAffected
+		return res.Error
+	})
+	return n, translate(err)
 }

@@ -83,6 +83,7 @@ func (w *scanWriter) close() {
 	close(w.quit)
 	w.mu.Unlock()
 	w.wg.Wait() // the runners drain what was sent before
+	w.db.Close()
 }
 
 // write queues one judged scan and waits for its group's commit.

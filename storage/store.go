@@ -34,9 +34,21 @@ type Store struct {
 	db      *gorm.DB
 	dialect string
 	sqlDB   *sql.DB
-	writer  *scanWriter // group commit of accepted scans; PostgreSQL, root store only
+	writer  groupWriter // group commit of the door's scans; root store only
 	path    string      // SQLite: the database file
-	inTx    bool        // this store is bound to a transaction (InTx)
+	gate    *writeGate  // SQLite: the file's write transactions, in turn
+	busy    time.Duration
+	inTx    bool // this store is bound to a transaction (InTx)
+}
+
+// groupWriter records the door's scans in groups, one commit for many:
+// scanWriter on PostgreSQL, liteWriter on SQLite.
+type groupWriter interface {
+	// write records an accepted scan (moving its badge) or a rejected one,
+	// and answers after the commit; see Store.RecordAccepted.
+	write(ctx context.Context, r *domain.ScanRecord, exclusive bool) (ok, repeat bool, err error)
+	// close writes what was queued and releases the writer's connections.
+	close()
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -57,15 +69,15 @@ type Config struct {
 // Open connects to the database. It does not migrate: call Migrate.
 func Open(cfg Config) (*Store, error) {
 	var (
-		dial          gorm.Dialector
-		dialect, path string
+		dial               gorm.Dialector
+		dialect, path, dsn string
 	)
 	switch {
 	case strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://"):
 		dial, dialect = postgres.Open(cfg.URL), Postgres
 	case cfg.URL == "" || strings.HasPrefix(cfg.URL, "sqlite:") || strings.HasPrefix(cfg.URL, "file:"):
-		dsn, err := sqliteDSN(cfg)
-		if err != nil {
+		var err error
+		if dsn, err = sqliteDSN(cfg); err != nil {
 			return nil, err
 		}
 		dial, dialect, path = sqlite.Open(dsn), SQLite, sqlitePath(dsn)
@@ -107,12 +119,34 @@ func Open(cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("open the scan writer's connections: %w", err)
 		}
 		st.writer = newScanWriter(wdb)
+		return st, nil
 	}
+	st.gate, st.busy = gateFor(path), busyTimeout(cfg)
+	lw, err := openLiteWriter(dsn, st.gate, st.busy)
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open the scan writer's connection: %w", err)
+	}
+	st.writer = lw
 	return st, nil
 }
 
+// busyTimeout is how long a SQLite writer waits for its turn.
+func busyTimeout(cfg Config) time.Duration {
+	if cfg.BusyTimeout > 0 {
+		return cfg.BusyTimeout
+	}
+	return 20 * time.Second
+}
+
 // sqliteDSN puts the pragmas in the DSN so that every pooled connection
-// gets them, not only the first.
+// gets them, not only the first. synchronous=FULL makes every commit wait
+// until the WAL is on the disk: acknowledged means durable, a power cut
+// included (SPEC §2); NORMAL would survive a killed process but may lose
+// the last commits to a power cut or an OS crash. The door's scans stay
+// fast by sharing commits (liteWriter). The time settings are the ones
+// the GORM dialector would add, written here so that the scan writer's
+// own connection reads and writes times the same way.
 func sqliteDSN(cfg Config) (string, error) {
 	path := strings.TrimPrefix(strings.TrimPrefix(cfg.URL, "sqlite:"), "file:")
 	if path == "" {
@@ -131,12 +165,11 @@ func sqliteDSN(cfg Config) (string, error) {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	busy := cfg.BusyTimeout
-	if busy <= 0 {
-		busy = 20 * time.Second
-	}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout(cfg).Milliseconds()))
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Set("_texttotime", "1")
+	q.Set("_inttotime", "1")
+	q.Set("_time_format", "sqlite")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode(), nil
 }
@@ -173,7 +206,6 @@ func (s *Store) DB() *sql.DB { return s.sqlDB }
 func (s *Store) Close() error {
 	if s.writer != nil {
 		s.writer.close()
-		s.writer.db.Close()
 	}
 	return s.sqlDB.Close()
 }
@@ -194,8 +226,10 @@ func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx
 func (s *Store) InTx(ctx context.Context, fn func(tx domain.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		err = s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-			return fn(&Store{db: gtx, dialect: s.dialect, sqlDB: s.sqlDB, path: s.path, inTx: true})
+		err = s.inTurn(ctx, func() error {
+			return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+				return fn(&Store{db: gtx, dialect: s.dialect, sqlDB: s.sqlDB, path: s.path, inTx: true})
+			})
 		})
 		if !retryable(err) {
 			return translate(err)
@@ -207,6 +241,15 @@ func (s *Store) InTx(ctx context.Context, fn func(tx domain.Tx) error) error {
 		}
 	}
 	return translate(err)
+}
+
+// inTurn runs a write transaction: on SQLite in the file's turn (see
+// writeGate), on PostgreSQL at once.
+func (s *Store) inTurn(ctx context.Context, fn func() error) error {
+	if s.gate == nil || s.inTx {
+		return fn()
+	}
+	return s.gate.run(ctx, s.busy, fn)
 }
 
 func retryable(err error) bool {
