@@ -167,6 +167,9 @@ func sqliteDSN(cfg Config) (string, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout(cfg).Milliseconds()))
 	q.Add("_pragma", "synchronous(FULL)")
+	// Deleted content is overwritten with zeros, not left in free space:
+	// a purge erases personal data from the file (SPEC §8).
+	q.Add("_pragma", "secure_delete(ON)")
 	q.Set("_texttotime", "1")
 	q.Set("_inttotime", "1")
 	q.Set("_time_format", "sqlite")
