@@ -3,20 +3,24 @@
 # killed, its database restarted, or it is asked to stop, on a throwaway
 # PostgreSQL (.ci/pg.sh) and on the embedded SQLite default. Every run
 # prints what the clients had acknowledged, how much of it the server has
-# recorded (present), missing and doubled writes, the outage (the
-# longest time no request got an answer) and the recovery (from the moment
-# the restarted server or database answered the script's own probe to the
-# end of that outage; 0 when clients had answers first). Exits 1 if any acknowledged
-# write is missing or doubled. Not part of CI (it takes about ten
-# minutes); rerun it after changes to storage, the scan writers or
-# idempotency.
+# recorded (present), missing and doubled writes, the outage (the longest
+# time no request got an answer) and the recovery (from the moment the
+# restarted server or database answered the script's own probe to the end
+# of that outage; 0 when clients had answers first). Exits 1 if an
+# acknowledged write is missing or doubled, a write was refused, answered
+# differently when resent, or still unanswered a minute after the load
+# (an Idempotency-Key held by a dead request), or serve did not exit 0 on
+# SIGTERM. Not part of CI (it takes about eight minutes); rerun it after
+# changes to storage, the scan writers or idempotency.
 #
 #   bash scripts/faults.sh [pg|sqlite|all]        (default all)
 #
 # Environment: DURATION (s of load per run, default 20), FAULT_AT (s into
 # the run, default 8), CLIENTS (default 32), BADGES (default 200),
 # RESULTS (file the result lines are appended to, default
-# faults-results.txt). Loopback only; ports 18401-18402.
+# faults-results.txt), ACCREDIT_BIN (a server binary to test instead of
+# building ./cmd/accredit, e.g. an older build). Loopback only; ports
+# 18401-18402.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -162,7 +166,11 @@ sqlite_runs() {
 }
 
 log "building"
-go build -o "$WORK/accredit" ./cmd/accredit || exit 1
+if [ -n "${ACCREDIT_BIN:-}" ]; then
+  cp "$ACCREDIT_BIN" "$WORK/accredit" || exit 1
+else
+  go build -o "$WORK/accredit" ./cmd/accredit || exit 1
+fi
 go build -o "$WORK/faultclient" ./scripts/faultclient || exit 1
 say "# $(date -u +%FT%TZ) commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $CLIENTS clients, ${DURATION}s per run, fault at ${FAULT_AT}s"
 case $WHICH in
@@ -172,7 +180,7 @@ case $WHICH in
   *) echo "usage: bash scripts/faults.sh [pg|sqlite|all]" >&2; exit 2 ;;
 esac
 if [ "$FAILED" != 0 ]; then
-  log "FAILED: an acknowledged write is missing or doubled, or a server misbehaved (logs: $WORK, kept)"
+  log "FAILED: see the lines above (logs: $WORK, kept)"
   trap - EXIT
   for port in "${!PIDS[@]}"; do kill -KILL "${PIDS[$port]}" 2>/dev/null; done
   pg_stop

@@ -12,13 +12,15 @@
 // Like a door's scanner, a client that gets no answer, or 503, or 409 for
 // an Idempotency-Key still in flight, sends the same scan_id or the same
 // key and body again (to the next server, as a load balancer would) until
-// it has an answer. check prints one JSON line: acknowledged, present,
+// it has an answer. check prints one line per run: acknowledged, present,
 // missing, duplicates, outage seconds (the longest time no request got an
 // answer), recovery seconds (from the moment the script saw the restarted
-// server or database ready to the end of that outage), and exits 1 if any acknowledged write is missing or doubled.
-// A doubled scan is a scan_id recorded twice; a doubled nomination is a
-// second nomination of one request's person (one email per request).
-// It talks to loopback addresses only.
+// server or database ready to the end of that outage), and exits 1 if an
+// acknowledged write is missing or doubled, or a write was refused,
+// answered differently when resent, or never answered at all. A doubled
+// scan is a scan_id recorded twice; a doubled nomination is a second
+// nomination of one request's person (one email per request). It talks to
+// loopback addresses only.
 package main
 
 import (
@@ -246,6 +248,7 @@ type tally struct {
 	answered   []time.Time // every answer (any status but 0 and 5xx), for the outage
 	failures   int         // attempts without an answer, or 5xx, or 409 in flight
 	refused    int         // writes given up on: a 4xx the client does not retry
+	unanswered int         // writes still without an answer a minute after the load ended
 	mismatches int         // resent scan_ids answered differently from the first time
 	acks       *bufio.Writer
 }
@@ -298,6 +301,9 @@ func (c *client) send(t *tally, first int, path string, body []byte, key string,
 		}
 		return a, true
 	}
+	t.mu.Lock()
+	t.unanswered++
+	t.mu.Unlock()
 	return answer{}, false
 }
 
@@ -333,8 +339,8 @@ func (c *client) load(mode string) error {
 		return err
 	}
 	gap, back := outage(t.answered)
-	sum := map[string]any{"failed_attempts": t.failures, "refused": t.refused, "mismatches": t.mismatches,
-		"outage_s": gap, "back_at": back.UnixNano()}
+	sum := map[string]any{"failed_attempts": t.failures, "refused": t.refused, "unanswered": t.unanswered,
+		"mismatches": t.mismatches, "outage_s": gap, "back_at": back.UnixNano()}
 	b, _ := json.Marshal(sum)
 	return os.WriteFile(c.cfg.ack+".summary", b, 0o600)
 }
@@ -485,9 +491,14 @@ func (c *client) check() (bool, error) {
 	if r := recovery(c.cfg.ack+".ready", int64(back)); r >= 0 {
 		rec = fmt.Sprint(r)
 	}
-	fmt.Printf("%-28s %-10s acknowledged=%-6d present=%-6d missing=%d duplicates=%d outage_s=%v recovery_s=%s failed_attempts=%v refused=%v mismatches=%v\n",
-		c.cfg.run, kind, acked, present, missing, dups, sum["outage_s"], rec, sum["failed_attempts"], sum["refused"], sum["mismatches"])
-	return missing == 0 && dups == 0 && acked > 0, nil
+	fmt.Printf("%-28s %-10s acknowledged=%-6d present=%-6d missing=%d duplicates=%d outage_s=%v recovery_s=%s failed_attempts=%v refused=%v unanswered=%v mismatches=%v\n",
+		c.cfg.run, kind, acked, present, missing, dups, sum["outage_s"], rec, sum["failed_attempts"], sum["refused"],
+		sum["unanswered"], sum["mismatches"])
+	// A write never answered means a key or the server stayed stuck (an
+	// Idempotency-Key held by a request that no longer runs would be 409
+	// for minutes); a refused or mismatched one, a wrong answer.
+	clean := sum["unanswered"] == float64(0) && sum["refused"] == float64(0) && sum["mismatches"] == float64(0)
+	return missing == 0 && dups == 0 && acked > 0 && clean, nil
 }
 
 // count counts items by the value of a field.
