@@ -10,13 +10,18 @@
 # run as the `postgres` user (via runuser). The postmaster is a child of this
 # shell, not daemonized, so stopping it also reaps it. The cluster lives in a mktemp dir (data, log, unix
 # socket), listens on 127.0.0.1 only, on a free port from PG_PORT (default
-# 55432) upwards, with trust auth. The server binaries come from the
+# 15432) upwards, with trust auth. The port stays below Linux's ephemeral
+# range (32768-60999): inside it, a client reconnecting while the server is
+# down can be given that very port as its own source port and connect to
+# itself (TCP simultaneous open), and the server cannot bind it again until
+# that client lets go. The server binaries come from the
 # highest-numbered /usr/lib/postgresql/*/bin (Debian layout), not from $PATH.
 
 PG_DB=${PG_DB:-accredit_test}
 PG_BIN=""
 PG_TMP=""
 PG_PID=""
+PG_PORT_USED=""
 
 pg_log() { printf '[pg] %s\n' "$*" >&2; }
 
@@ -72,7 +77,7 @@ pg_start() {
 
   # The postmaster runs as our child (not daemonized by pg_ctl) so that we
   # reap it on stop instead of leaving a zombie for PID 1.
-  local port=${PG_PORT:-55432} tries=0 i ready
+  local port=${PG_PORT:-15432} tries=0 i ready
   while :; do
     while pg_port_busy "$port"; do port=$((port + 1)); done
     cat >"$PG_TMP/data/postgresql.auto.conf" <<EOF
@@ -105,6 +110,7 @@ EOF
   "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres \
     -c "CREATE DATABASE \"$PG_DB\"" >/dev/null || return 1
 
+  PG_PORT_USED=$port
   export ACCREDIT_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/$PG_DB?sslmode=disable"
   pg_log "PostgreSQL $("$PG_BIN/postgres" -V | awk '{print $3}') up: $ACCREDIT_TEST_DATABASE_URL (dir $PG_TMP)"
 }
@@ -127,6 +133,24 @@ pg_stop_server() {
   fi
   wait "$PG_PID" 2>/dev/null || true
   PG_PID=""
+}
+
+# pg_restart MODE: stop the cluster with pg_ctl -m MODE (fast: clients are
+# disconnected and a shutdown checkpoint is written; immediate: every
+# process quits at once, and the start runs crash recovery) and start it
+# again on the same port and data. scripts/faults.sh uses it.
+pg_restart() {
+  local mode=${1:-fast} i
+  pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m "$mode" -w -t 60 stop >/dev/null 2>&1 || return 1
+  wait "$PG_PID" 2>/dev/null || true
+  pg_as_owner "$PG_BIN/postgres" -D "$PG_TMP/data" </dev/null >>"$PG_TMP/server.log" 2>&1 &
+  PG_PID=$!
+  for i in $(seq 1 240); do
+    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT_USED" -U postgres && return 0
+    kill -0 "$PG_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  pg_log "restart ($mode) failed:"; tail -n 30 "$PG_TMP/server.log" >&2; return 1
 }
 
 # pg_stop: stop the cluster (if any) and remove its directory. Safe to call twice.

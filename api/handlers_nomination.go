@@ -31,7 +31,7 @@ func (s *Server) submitNomination(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	s.idempotent(c, body, func(rec record) (int, any, error) {
+	s.idempotent(c, body, func(once *domain.Once) (int, any, error) {
 		var in nominationIn
 		if err := decodeStrict(body, &in); err != nil {
 			return 0, nil, err
@@ -44,11 +44,7 @@ func (s *Server) submitNomination(c *gin.Context) {
 		if err != nil {
 			return 0, nil, err
 		}
-		var within func(domain.Tx, *domain.Nomination) error
-		if rec != nil {
-			within = func(tx domain.Tx, n *domain.Nomination) error { return rec(tx, http.StatusCreated, nominationOut(n)) }
-		}
-		n, err := s.svc.Submit(c.Request.Context(), eventOf(c), &domain.Nomination{Delegation: deleg, Fields: in.fields()}, within)
+		n, err := s.svc.Submit(c.Request.Context(), eventOf(c), &domain.Nomination{Delegation: deleg, Fields: in.fields()}, once)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -34,6 +34,11 @@ var statusOf = map[string]int{
 	domain.CodeInternal:             http.StatusInternalServerError,
 }
 
+// retryAfter is how long a client should wait after 503 unavailable, in
+// seconds: a PostgreSQL restart or a failover's reconnect takes about that,
+// and a door's retry sooner would only add to the queue.
+const retryAfter = "1"
+
 // problemJSON is RFC 9457 problem details with our code and field errors.
 type problemJSON struct {
 	Type   string              `json:"type"`
@@ -58,11 +63,15 @@ func problem(c *gin.Context, err error) {
 	if asDomain(err, &de) {
 		p.Errors = de.Fields
 	}
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		slog.ErrorContext(c.Request.Context(), "internal error", "err", err.Error(), "request_id", requestID(c),
 			"route", c.FullPath())
-	}
-	if status == http.StatusUnauthorized {
+	case http.StatusServiceUnavailable:
+		slog.WarnContext(c.Request.Context(), "database unavailable", "err", err.Error(), "request_id", requestID(c),
+			"route", c.FullPath())
+		c.Header("Retry-After", retryAfter)
+	case http.StatusUnauthorized:
 		c.Header("WWW-Authenticate", `Bearer realm="accredit"`)
 	}
 	writeProblem(c, p)

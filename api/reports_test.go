@@ -72,11 +72,13 @@ func rpBadge(e *env, ev string, body map[string]any) (string, string) {
 	return id, e.call("GET", "/v1/events/"+ev+"/badges/"+b["id"].(string), e.admin, nil).want(200).str("code")
 }
 
-// rpScan posts one scan as the secretariat and checks its result.
+// rpScan posts one scan as the secretariat, with the server's clock at
+// at, and checks its result.
 func rpScan(e *env, ev, code, checkpoint, direction, at, result string) {
 	e.t.Helper()
+	defer scClockAt(e, at)()
 	m := e.call("POST", "/v1/events/"+ev+"/scans", e.admin, map[string]any{
-		"code": code, "checkpoint": checkpoint, "direction": direction, "scanned_at": at,
+		"code": code, "checkpoint": checkpoint, "direction": direction,
 	}).want(200).json()
 	if m["result"] != result {
 		e.t.Fatalf("scan %s %s at %s: %v, want %s", checkpoint, direction, at, m, result)

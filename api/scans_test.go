@@ -106,12 +106,33 @@ func scBody(code, checkpoint, direction string, extra ...func(map[string]any)) m
 
 func scID(id string) func(map[string]any) { return func(b map[string]any) { b["scan_id"] = id } }
 
+// scAt sets a scan's device time: believed in a batch, ignored online.
 func scAt(at string) func(map[string]any) { return func(b map[string]any) { b["scanned_at"] = at } }
 
 // scan posts one scan with the security token and returns the 200 answer.
 func (f *scFix) scan(code, checkpoint, direction string, extra ...func(map[string]any)) map[string]any {
 	f.t.Helper()
 	return f.e.call("POST", "/v1/events/"+f.ev+"/scans", f.guard, scBody(code, checkpoint, direction, extra...)).want(200).json()
+}
+
+// scanAt is scan with the server's clock at at (RFC 3339) for that one
+// scan: the online door judges at the server's time.
+func (f *scFix) scanAt(at, code, checkpoint, direction string, extra ...func(map[string]any)) map[string]any {
+	f.t.Helper()
+	defer scClockAt(f.e, at)()
+	return f.scan(code, checkpoint, direction, extra...)
+}
+
+// scClockAt sets e's clock to at and returns what puts it back.
+func scClockAt(e *env, at string) func() {
+	e.t.Helper()
+	tm, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	prev := e.clock.Load()
+	e.setNow(tm)
+	return func() { e.clock.Store(prev) }
 }
 
 // records lists the scan log (secretariat) with an optional query.
@@ -301,7 +322,9 @@ func TestScanOutsideValidity(t *testing.T) {
 		scWant(t, "during the event", f.scan(b.code, "MAIN", "in"), "accepted", "")
 		scWant(t, "during the event", f.scan(b.code, "MAIN", "out"), "accepted", "")
 
-		// An offline replay is judged at the device's time, not at arrival.
+		// An offline replay, sent in a batch after the event, is judged at
+		// the device's time, not at arrival.
+		e.setNow(time.Date(2031, 1, 2, 9, 0, 0, 0, time.UTC))
 		for at, want := range map[string]string{
 			"2030-06-10T05:59:59Z": "outside_validity",
 			"2030-06-10T06:00:00Z": "",
@@ -309,7 +332,7 @@ func TestScanOutsideValidity(t *testing.T) {
 			"2030-06-11T20:00:00Z": "outside_validity",
 			"2031-01-01T00:00:00Z": "outside_validity",
 		} {
-			r := f.scan(b.code, "MAIN", "out", scAt(at))
+			r := scResults(t, f.batch([]map[string]any{scBody(b.code, "MAIN", "out", scAt(at))}).want(200))[0]
 			if want == "" {
 				scWant(t, "scanned at "+at, r, "accepted", "")
 			} else {
@@ -342,7 +365,7 @@ func TestScanDefaultValidityWindow(t *testing.T) {
 			"2030-06-11T21:59:59Z": true,
 			"2030-06-11T22:00:00Z": false,
 		} {
-			r := f.scan(b.code, "MAIN", "out", scAt(at))
+			r := f.scanAt(at, b.code, "MAIN", "out")
 			if ok {
 				scWant(t, at, r, "accepted", "")
 			} else {
@@ -453,20 +476,20 @@ func TestScanCheckOrder(t *testing.T) {
 		delegate := f.issue(f.aut, person())
 		foreign := other.issue(other.aut, person())
 
-		outside := scAt("2030-06-01T10:00:00Z")
+		const outside = "2030-06-01T10:00:00Z"
 		// revoked, outside the window and at a checkpoint that denies it.
 		scWant(t, "revoked at VIP", f.scan(revoked.code, "VIP", "in"), "rejected", "revoked")
-		scWant(t, "revoked, outside, at VIP", f.scan(revoked.code, "VIP", "in", outside), "rejected", "revoked")
+		scWant(t, "revoked, outside, at VIP", f.scanAt(outside, revoked.code, "VIP", "in"), "rejected", "revoked")
 		// outside the window at a checkpoint that denies it.
-		scWant(t, "outside at VIP", f.scan(delegate.code, "VIP", "in", outside), "rejected", "outside_validity")
+		scWant(t, "outside at VIP", f.scanAt(outside, delegate.code, "VIP", "in"), "rejected", "outside_validity")
 		// another event's badge, outside this window, at a denied checkpoint.
-		scWant(t, "foreign at VIP", f.scan(foreign.code, "VIP", "in", outside), "rejected", "wrong_event")
+		scWant(t, "foreign at VIP", f.scanAt(outside, foreign.code, "VIP", "in"), "rejected", "wrong_event")
 		// inside already, then at a checkpoint that denies the category.
 		scWant(t, "entry", f.scan(delegate.code, "MAIN", "in"), "accepted", "")
 		scWant(t, "inside at VIP", f.scan(delegate.code, "VIP", "in"), "rejected", "checkpoint_denied")
 		scWant(t, "inside at MAIN", f.scan(delegate.code, "MAIN", "in"), "rejected", "already_inside")
 		// inside and outside the window: the window wins over anti-passback.
-		scWant(t, "inside, outside the window", f.scan(delegate.code, "MAIN", "in", outside), "rejected", "outside_validity")
+		scWant(t, "inside, outside the window", f.scanAt(outside, delegate.code, "MAIN", "in"), "rejected", "outside_validity")
 	})
 }
 
@@ -477,12 +500,14 @@ func TestScanLog(t *testing.T) {
 		f := scSetup(t, e, "SC-LOG", scAntiPassback)
 		a := f.issue(f.aut, person())
 		b := f.issue(f.aut, person())
-		f.scan(a.code, "MAIN", "in", func(m map[string]any) { m["device"] = "gate-1" })                           // accepted
-		f.scan(a.code, "ENTRY", "in")                                                                             // already_inside
-		f.scan(b.code, "VIP", "in")                                                                               // checkpoint_denied
-		f.scan("GARBAGE", "VIP", "in")                                                                            // invalid_code
-		f.scan(b.code, "ENTRY", "")                                                                               // accepted, direction defaults to in
-		f.scan(a.code, "MAIN", "out", scID("6f1c1e0e-3f57-4b8e-9d49-0a4f7a1f2c11"), scAt("2030-06-10T08:00:00Z")) // accepted: an offline replay at device time
+		f.scan(a.code, "MAIN", "in", func(m map[string]any) { m["device"] = "gate-1" }) // accepted
+		f.scan(a.code, "ENTRY", "in")                                                   // already_inside
+		f.scan(b.code, "VIP", "in")                                                     // checkpoint_denied
+		f.scan("GARBAGE", "VIP", "in")                                                  // invalid_code
+		f.scan(b.code, "ENTRY", "")                                                     // accepted, direction defaults to in
+		// accepted: an offline replay at device time, sent an hour later
+		e.setNow(time.Date(2030, 6, 10, 9, 0, 0, 0, time.UTC))
+		f.batch([]map[string]any{scBody(a.code, "MAIN", "out", scID("6f1c1e0e-3f57-4b8e-9d49-0a4f7a1f2c11"), scAt("2030-06-10T08:00:00Z"))}).want(200)
 
 		all := f.records("")
 		if len(all) != 6 {
@@ -798,6 +823,7 @@ func TestScanBatch(t *testing.T) {
 			conflict       bool
 		}{{"accepted", "", false}, {"rejected", "invalid_code", true}, {"rejected", "already_inside", false},
 			{"accepted", "", false}, {"accepted", "", true}}
+		e.setNow(time.Date(2030, 6, 10, 7, 30, 0, 0, time.UTC)) // the device comes back online
 		first := f.batch(scans).want(200)
 		res := scResults(t, first)
 		if len(res) != 5 {
@@ -960,7 +986,7 @@ func TestScanPresence(t *testing.T) {
 		if p := presence(); p["total"] != float64(0) || len(p["by_delegation"].(map[string]any)) != 0 || len(scItems(t, p)) != 0 {
 			t.Fatalf("empty hall: %v", p)
 		}
-		f.scan(a.code, "ENTRY", "in", scAt("2030-06-10T07:00:00Z"))
+		f.scanAt("2030-06-10T07:00:00Z", a.code, "ENTRY", "in")
 		p := presence()
 		if p["total"] != float64(1) || !reflect.DeepEqual(p["by_delegation"], map[string]any{"AUT": float64(1)}) {
 			t.Fatalf("after entry: %v", p)
@@ -1014,16 +1040,16 @@ func TestScanAttendance(t *testing.T) {
 		late := f.issue(f.aut, person())
 		// Day 1 (10 June, Vienna = UTC+2): a enters just after midnight,
 		// goes out and in again, and leaves late in the evening.
-		f.scan(a.code, "MAIN", "in", scAt("2030-06-09T22:30:00Z"))
-		f.scan(a.code, "MAIN", "out", scAt("2030-06-10T10:00:00Z"))
-		f.scan(a.code, "MAIN", "in", scAt("2030-06-10T12:00:00Z"))
-		f.scan(a.code, "MAIN", "out", scAt("2030-06-10T21:30:00Z"))
-		f.scan(refused.code, "VIP", "in", scAt("2030-06-10T09:00:00Z")) // checkpoint_denied
+		f.scanAt("2030-06-09T22:30:00Z", a.code, "MAIN", "in")
+		f.scanAt("2030-06-10T10:00:00Z", a.code, "MAIN", "out")
+		f.scanAt("2030-06-10T12:00:00Z", a.code, "MAIN", "in")
+		f.scanAt("2030-06-10T21:30:00Z", a.code, "MAIN", "out")
+		f.scanAt("2030-06-10T09:00:00Z", refused.code, "VIP", "in") // checkpoint_denied
 		// Day 2 (11 June): a comes back at 00:30 Vienna, which is still
 		// 10 June in UTC; late arrives only on day 2.
-		f.scan(a.code, "MAIN", "in", scAt("2030-06-10T22:30:00Z"))
-		f.scan(a.code, "MAIN", "out", scAt("2030-06-11T08:00:00Z"))
-		f.scan(late.code, "MAIN", "in", scAt("2030-06-11T09:15:00Z"))
+		f.scanAt("2030-06-10T22:30:00Z", a.code, "MAIN", "in")
+		f.scanAt("2030-06-11T08:00:00Z", a.code, "MAIN", "out")
+		f.scanAt("2030-06-11T09:15:00Z", late.code, "MAIN", "in")
 
 		att := func(q string) (map[string]any, map[string]map[string]any) {
 			t.Helper()

@@ -48,7 +48,13 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	// Cause is what went wrong underneath (a driver's error), for the log;
+	// it is never shown to the caller.
+	Cause error
 }
+
+// Unwrap exposes the cause to errors.Is and errors.As.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
 	if len(e.Fields) > 0 {
@@ -95,6 +101,13 @@ func ErrorMessage(err error) string {
 
 // IsCode reports whether err carries the given code.
 func IsCode(err error, code string) bool { return ErrorCode(err) == code }
+
+// Unavailable says the database could not be reached, or went away before
+// the outcome of a write was known (SPEC §4: 503 with Retry-After). A
+// retry with the same scan_id or Idempotency-Key is told what happened.
+func Unavailable(cause error) *Error {
+	return &Error{Code: CodeUnavailable, Message: "the database is not available; retry shortly", Cause: cause}
+}
 
 // NotFound is the common "no such thing (or not visible to you)" error.
 func NotFound(what string) *Error { return Errorf(CodeNotFound, "%s not found", what) }

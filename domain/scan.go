@@ -57,9 +57,12 @@ type ScanRequest struct {
 	Code         string
 	Checkpoint   string
 	Direction    string
-	ScannedAt    *time.Time
+	ScannedAt    *time.Time // batch replays only: when the device made it
 	Device       string
 	DeviceResult string // batch replays: what the offline device decided
+	// ClockAhead says the device's time was too far ahead of the server's
+	// to be believed: the scan is judged at its arrival and marked conflict.
+	ClockAhead bool
 	// Token is the hash of a token taken from a view: the scan is recorded
 	// only if that token is still active when it is written.
 	Token string

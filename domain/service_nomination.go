@@ -12,12 +12,16 @@ import (
 //
 // ev is the event as read for this request: no lock would be taken on it
 // inside the transaction either, and the seat itself is taken atomically.
-// within, if not nil, runs last in the same transaction: the caller can
-// record its answer (an idempotent response) so that it commits with the
-// nomination or not at all.
-func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination, within func(Tx, *Nomination) error) (*Nomination, error) {
+// once, if not nil, ties the submission to an Idempotency-Key: the key is
+// claimed first in the transaction (Replayed when it was answered before)
+// and the answer recorded last, so that it commits with the nomination or
+// not at all.
+func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination, once *Once) (*Nomination, error) {
 	n.Normalize()
 	err := s.Store.InTx(ctx, func(tx Tx) error {
+		if err := once.claim(ctx, s, tx); err != nil {
+			return err
+		}
 		d, err := s.nominationContext(ctx, tx, ev, n.Delegation)
 		if err != nil {
 			return err
@@ -39,10 +43,7 @@ func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination, within f
 			map[string]any{"delegation": n.Delegation, "status": n.Status, "mode": n.Mode, "category": n.Category}); err != nil {
 			return err
 		}
-		if within != nil {
-			return within(tx, n)
-		}
-		return nil
+		return once.record(ctx, s, tx, n)
 	})
 	if err != nil {
 		return nil, err

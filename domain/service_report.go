@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -24,6 +25,10 @@ type ReportStore interface {
 	// PurgePersonalData erases an event's documents, dates of birth,
 	// emails, phones and photos; it returns how many nominations it touched.
 	PurgePersonalData(ctx context.Context, event string, at time.Time) (int, error)
+	// ErasePurged makes what purges blanked unreadable on disk (SQLite:
+	// VACUUM and an emptied WAL; PostgreSQL: VACUUM). It runs outside a
+	// transaction, after the purge has committed.
+	ErasePurged(ctx context.Context) error
 }
 
 // Facet is one combination of approved nominations' attributes and its count.
@@ -184,7 +189,15 @@ func (s *Service) Purge(ctx context.Context, event string, force bool) (int, err
 		}
 		return s.audit(ctx, tx, "event.purge", "event", ev.Code, ev.Code, map[string]any{"nominations": n, "forced": force})
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	// Erased means gone from the disk too (SPEC §8). Should this fail, the
+	// data is blanked but may linger on disk: purging again erases it.
+	if err := s.Store.ErasePurged(ctx); err != nil {
+		return n, fmt.Errorf("personal data of %s blanked, but erasing it from the disk failed (run the purge again): %w", event, err)
+	}
+	return n, nil
 }
 
 // DuePurges lists events whose purge_after_days have passed since their

@@ -10,11 +10,19 @@ import (
 // MaxBatchScans is the most scans one batch may carry (SPEC §5).
 const MaxBatchScans = 1000
 
-// Scan judges one scan at a checkpoint and records it, accepted or not.
-// An unknown checkpoint is not_found and a direction the checkpoint does
-// not take is validation_failed: those are the caller's mistakes, not
-// scans, and are not recorded.
+// MaxClockAhead is how far ahead of the server's clock a replayed scan's
+// device time may be (SPEC §5): clocks drift a little, but a device whose
+// clock runs further ahead could open a door today with tomorrow's date.
+const MaxClockAhead = 5 * time.Minute
+
+// Scan judges one scan at a checkpoint and records it, accepted or not,
+// at the server's time: the door is online, and a device's clock must
+// never open what the server's keeps shut, so a scanned_at sent with it
+// is ignored. An unknown checkpoint is not_found and a direction the
+// checkpoint does not take is validation_failed: those are the caller's
+// mistakes, not scans, and are not recorded.
 func (s *Service) Scan(ctx context.Context, ev *Event, req ScanRequest) (*ScanResult, error) {
+	req.ScannedAt, req.ClockAhead = nil, false
 	cp, err := s.scanPoint(ctx, ev, &req, "")
 	if err != nil {
 		return nil, err
@@ -22,11 +30,22 @@ func (s *Service) Scan(ctx context.Context, ev *Event, req ScanRequest) (*ScanRe
 	return s.scan(ctx, ev, cp, req)
 }
 
-// ScanBatch replays scans an offline device stored, in order. The batch is
-// checked whole first: one malformed scan refuses it and records nothing.
+// ScanBatch replays scans an offline device stored, in order, each judged
+// at its device time: the time it was made at the door. A device time
+// more than MaxClockAhead after the batch arrived is not believed: that
+// scan is judged and recorded at the moment of arrival instead, and marked
+// conflict. The batch is checked whole first: one malformed scan refuses
+// it and records nothing.
 func (s *Service) ScanBatch(ctx context.Context, ev *Event, reqs []ScanRequest) ([]ScanResult, error) {
 	if len(reqs) > MaxBatchScans {
 		return nil, Invalid(FieldError{Field: "scans", Code: "max", Message: fmt.Sprintf("at most %d scans per batch", MaxBatchScans)})
+	}
+	received := s.now()
+	for i := range reqs {
+		reqs[i].ClockAhead = reqs[i].ScannedAt != nil && reqs[i].ScannedAt.After(received.Add(MaxClockAhead))
+		if reqs[i].ClockAhead {
+			reqs[i].ScannedAt = &received
+		}
 	}
 	points := map[string]*Checkpoint{}
 	var fe []FieldError
@@ -53,7 +72,7 @@ func (s *Service) ScanBatch(ctx context.Context, ev *Event, reqs []ScanRequest) 
 		if err != nil {
 			return nil, err
 		}
-		conflict := r.DeviceResult != "" && r.DeviceResult != res.Result
+		conflict := r.ClockAhead || (r.DeviceResult != "" && r.DeviceResult != res.Result)
 		res.Conflict = &conflict
 		out[i] = *res
 	}
@@ -157,7 +176,7 @@ func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanR
 // settle fills in the outcome and the answer of a judged scan.
 func (s *Service) settle(rec *ScanRecord, b *ScanBadge, result, reason string, req ScanRequest) {
 	rec.Result, rec.Reason, rec.Repeat = result, reason, false
-	rec.Conflict = req.DeviceResult != "" && req.DeviceResult != result
+	rec.Conflict = req.ClockAhead || (req.DeviceResult != "" && req.DeviceResult != result)
 	rec.Holder = nil
 	if b != nil {
 		rec.Holder = &ScanHolder{DisplayName: b.DisplayName, Delegation: b.Delegation, Category: b.Category, Photo: b.HasPhoto}

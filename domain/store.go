@@ -193,16 +193,34 @@ type AuditStore interface {
 // Idempotency-Key.
 type IdempotentResponse struct {
 	RequestHash string
-	Done        bool
 	Status      int
 	Body        []byte
 }
 
-// IdempotencyStore remembers answers to retried requests.
+// IdempotencyStore remembers the answers to requests sent with an
+// Idempotency-Key. An answer is stored in the transaction that makes the
+// request's change, so both commit or neither does: a request that failed,
+// for any reason and at any moment, leaves nothing behind, and its retry
+// is judged afresh. "In flight" is a lock that dies with the request that
+// holds it, never a row.
 type IdempotencyStore interface {
-	// ReserveIdempotencyKey claims a key for a request; when the key was
-	// claimed before it returns that claim instead (and reserved false).
-	ReserveIdempotencyKey(ctx context.Context, scope, key, hash string) (prior *IdempotentResponse, err error)
-	CompleteIdempotencyKey(ctx context.Context, scope, key string, status int, body []byte) error
-	ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
+	// IdempotentAnswer returns the answer recorded for the key at or
+	// after since; nil when there is none.
+	IdempotentAnswer(ctx context.Context, scope, key string, since time.Time) (*IdempotentResponse, error)
+	// HoldIdempotencyKey marks the key in flight in this process until
+	// release is called: conflict when another request holds it. Where the
+	// database serialises writers (SQLite, one process per file), this is
+	// what tells a duplicate at once that the first is still running.
+	HoldIdempotencyKey(ctx context.Context, scope, key string) (release func(), err error)
+	// ClaimIdempotencyKey runs first in the transaction of a change: it
+	// holds the key for every process until the transaction ends (on
+	// PostgreSQL a transaction-scoped advisory lock, which dies with its
+	// connection), conflict when another transaction holds it, and returns
+	// the answer recorded at or after since, if any (erasing an older one).
+	ClaimIdempotencyKey(ctx context.Context, scope, key string, since time.Time) (*IdempotentResponse, error)
+	// RecordIdempotentAnswer stores the answer, last in that transaction.
+	RecordIdempotentAnswer(ctx context.Context, scope, key string, r IdempotentResponse, at time.Time) error
+	// DeleteIdempotencyKeys erases the answers recorded before before and
+	// returns how many.
+	DeleteIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
 }

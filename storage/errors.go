@@ -20,6 +20,9 @@ func translate(err error) error {
 	if errors.As(err, &de) {
 		return err
 	}
+	if unavailable(err) {
+		return domain.Unavailable(err)
+	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return domain.Errorf(domain.CodeNotFound, "not found")
 	}

@@ -80,9 +80,15 @@ func (s *Store) Participants(ctx context.Context, event string, attendedOnly boo
 }
 
 // PurgePersonalData blanks the personal columns, deletes the photos and
-// the stored idempotent answers (which repeat personal data) of an event.
+// the stored idempotent answers (which repeat personal data) of an event,
+// and removes the purged values from the free text written about its
+// nominations (reasons, remarks). ErasePurged then erases them on disk.
 func (s *Store) PurgePersonalData(ctx context.Context, event string, at time.Time) (int, error) {
 	db := s.with(ctx)
+	values, err := purgedValues(db, event)
+	if err != nil {
+		return 0, err
+	}
 	if err := db.Exec(`DELETE FROM photos WHERE nomination_id IN (SELECT id FROM nominations WHERE event_code = ?)`, event).Error; err != nil {
 		return 0, err
 	}
@@ -93,6 +99,9 @@ func (s *Store) PurgePersonalData(ctx context.Context, event string, at time.Tim
 		return 0, res.Error
 	}
 	if err := db.Exec(`DELETE FROM idempotency_keys WHERE scope LIKE ?`, "% /v1/events/"+escapeLike(event)+"/%").Error; err != nil {
+		return 0, err
+	}
+	if err := scrubFreeText(db, event, values); err != nil {
 		return 0, err
 	}
 	if err := db.Exec(`UPDATE events SET purged_at = ? WHERE code = ?`, at, event).Error; err != nil {

@@ -300,7 +300,8 @@ func (s *Store) RecordAccepted(ctx context.Context, r *domain.ScanRecord, exclus
 	if exclusive && inside {
 		cond += ` AND inside = false`
 	}
-	return s.recordAcceptedTx(ctx, r, inside, cond)
+	ok, repeat, err := s.recordAcceptedTx(ctx, r, inside, cond)
+	return ok, repeat, translate(err)
 }
 
 // recordAcceptedTx is RecordAccepted as a short transaction: SQLite's

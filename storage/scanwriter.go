@@ -83,6 +83,7 @@ func (w *scanWriter) close() {
 	close(w.quit)
 	w.mu.Unlock()
 	w.wg.Wait() // the runners drain what was sent before
+	w.db.Close()
 }
 
 // write queues one judged scan and waits for its group's commit.
@@ -99,19 +100,19 @@ func (w *scanWriter) write(ctx context.Context, r *domain.ScanRecord, exclusive 
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
-		return false, false, context.Canceled
+		return false, false, domain.Unavailable(errors.New("the scan writer is closed: the server is stopping"))
 	}
 	select {
 	case w.reqs <- req:
 		w.mu.RUnlock()
 	case <-ctx.Done():
 		w.mu.RUnlock()
-		return false, false, ctx.Err()
+		return false, false, translate(ctx.Err())
 	}
 	// Once queued the write happens; wait for it even if the client left,
 	// so that what was recorded is what a retry will be told.
 	res := <-req.done
-	return res.ok, res.repeat, res.err
+	return res.ok, res.repeat, translate(res.err)
 }
 
 func (w *scanWriter) run() {

@@ -34,7 +34,21 @@ type Store struct {
 	db      *gorm.DB
 	dialect string
 	sqlDB   *sql.DB
-	writer  *scanWriter // group commit of accepted scans; PostgreSQL, root store only
+	writer  groupWriter // group commit of the door's scans; root store only
+	path    string      // SQLite: the database file
+	gate    *writeGate  // SQLite: the file's write transactions, in turn
+	busy    time.Duration
+	inTx    bool // this store is bound to a transaction (InTx)
+}
+
+// groupWriter records the door's scans in groups, one commit for many:
+// scanWriter on PostgreSQL, liteWriter on SQLite.
+type groupWriter interface {
+	// write records an accepted scan (moving its badge) or a rejected one,
+	// and answers after the commit; see Store.RecordAccepted.
+	write(ctx context.Context, r *domain.ScanRecord, exclusive bool) (ok, repeat bool, err error)
+	// close writes what was queued and releases the writer's connections.
+	close()
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -47,23 +61,26 @@ type Config struct {
 	// MaxConns caps the connection pool; 0 means 20 on PostgreSQL and 16
 	// on SQLite.
 	MaxConns int
+	// BusyTimeout is how long a SQLite statement waits for another
+	// writer before the database counts as unavailable; 0 means 20 s.
+	BusyTimeout time.Duration
 }
 
 // Open connects to the database. It does not migrate: call Migrate.
 func Open(cfg Config) (*Store, error) {
 	var (
-		dial    gorm.Dialector
-		dialect string
+		dial               gorm.Dialector
+		dialect, path, dsn string
 	)
 	switch {
 	case strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://"):
 		dial, dialect = postgres.Open(cfg.URL), Postgres
 	case cfg.URL == "" || strings.HasPrefix(cfg.URL, "sqlite:") || strings.HasPrefix(cfg.URL, "file:"):
-		dsn, err := sqliteDSN(cfg)
-		if err != nil {
+		var err error
+		if dsn, err = sqliteDSN(cfg); err != nil {
 			return nil, err
 		}
-		dial, dialect = sqlite.Open(dsn), SQLite
+		dial, dialect, path = sqlite.Open(dsn), SQLite, sqlitePath(dsn)
 	default:
 		return nil, fmt.Errorf("unsupported database URL scheme in %q (want postgres:// or empty for SQLite)", redact(cfg.URL))
 	}
@@ -74,6 +91,9 @@ func Open(cfg Config) (*Store, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	if err := registerUnavailable(db); err != nil {
+		return nil, err
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
@@ -91,7 +111,7 @@ func Open(cfg Config) (*Store, error) {
 	sqlDB.SetMaxOpenConns(conns)
 	sqlDB.SetMaxIdleConns(conns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	st := &Store{db: db, dialect: dialect, sqlDB: sqlDB}
+	st := &Store{db: db, dialect: dialect, sqlDB: sqlDB, path: path}
 	if dialect == Postgres {
 		wdb, err := openScanWriterDB(cfg.URL)
 		if err != nil {
@@ -99,12 +119,34 @@ func Open(cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("open the scan writer's connections: %w", err)
 		}
 		st.writer = newScanWriter(wdb)
+		return st, nil
 	}
+	st.gate, st.busy = gateFor(path), busyTimeout(cfg)
+	lw, err := openLiteWriter(dsn, st.gate, st.busy)
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open the scan writer's connection: %w", err)
+	}
+	st.writer = lw
 	return st, nil
 }
 
+// busyTimeout is how long a SQLite writer waits for its turn.
+func busyTimeout(cfg Config) time.Duration {
+	if cfg.BusyTimeout > 0 {
+		return cfg.BusyTimeout
+	}
+	return 20 * time.Second
+}
+
 // sqliteDSN puts the pragmas in the DSN so that every pooled connection
-// gets them, not only the first.
+// gets them, not only the first. synchronous=FULL makes every commit wait
+// until the WAL is on the disk: acknowledged means durable, a power cut
+// included (SPEC §2); NORMAL would survive a killed process but may lose
+// the last commits to a power cut or an OS crash. The door's scans stay
+// fast by sharing commits (liteWriter). The time settings are the ones
+// the GORM dialector would add, written here so that the scan writer's
+// own connection reads and writes times the same way.
 func sqliteDSN(cfg Config) (string, error) {
 	path := strings.TrimPrefix(strings.TrimPrefix(cfg.URL, "sqlite:"), "file:")
 	if path == "" {
@@ -123,10 +165,29 @@ func sqliteDSN(cfg Config) (string, error) {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(20000)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout(cfg).Milliseconds()))
+	q.Add("_pragma", "synchronous(FULL)")
+	// Deleted content is overwritten with zeros, not left in free space:
+	// a purge erases personal data from the file (SPEC §8).
+	q.Add("_pragma", "secure_delete(ON)")
+	q.Set("_texttotime", "1")
+	q.Set("_inttotime", "1")
+	q.Set("_time_format", "sqlite")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode(), nil
+}
+
+// sqlitePath is the file a DSN of sqliteDSN names, made absolute so that
+// two spellings of one file are one.
+func sqlitePath(dsn string) string {
+	p := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
 }
 
 func redact(u string) string {
@@ -148,7 +209,6 @@ func (s *Store) DB() *sql.DB { return s.sqlDB }
 func (s *Store) Close() error {
 	if s.writer != nil {
 		s.writer.close()
-		s.writer.db.Close()
 	}
 	return s.sqlDB.Close()
 }
@@ -169,19 +229,30 @@ func (s *Store) with(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx
 func (s *Store) InTx(ctx context.Context, fn func(tx domain.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		err = s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-			return fn(&Store{db: gtx, dialect: s.dialect, sqlDB: s.sqlDB})
+		err = s.inTurn(ctx, func() error {
+			return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+				return fn(&Store{db: gtx, dialect: s.dialect, sqlDB: s.sqlDB, path: s.path, inTx: true})
+			})
 		})
 		if !retryable(err) {
 			return translate(err)
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return translate(ctx.Err())
 		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
 		}
 	}
 	return translate(err)
+}
+
+// inTurn runs a write transaction: on SQLite in the file's turn (see
+// writeGate), on PostgreSQL at once.
+func (s *Store) inTurn(ctx context.Context, fn func() error) error {
+	if s.gate == nil || s.inTx {
+		return fn()
+	}
+	return s.gate.run(ctx, s.busy, fn)
 }
 
 func retryable(err error) bool {

@@ -84,10 +84,11 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	go func() { errc <- srv.Serve(ln) }()
 	purgeCtx, stopPurges := context.WithCancel(ctx)
 	var purges sync.WaitGroup
-	purges.Add(1)
+	purges.Add(2)
 	go func() { defer purges.Done(); purgeDue(purgeCtx, svc, log) }()
-	// A purge in progress finishes (it is one transaction) before the
-	// database closes.
+	go func() { defer purges.Done(); sweepKeys(purgeCtx, svc, log) }()
+	// A purge or sweep in progress finishes (each is one transaction)
+	// before the database closes.
 	defer purges.Wait()
 	defer stopPurges()
 	select {
