@@ -65,12 +65,14 @@ type tokenJSON struct {
 	ExpiresAt  *time.Time `json:"expires_at"`
 	RevokedAt  *time.Time `json:"revoked_at"`
 	CreatedAt  time.Time  `json:"created_at"`
+	LastSeenAt *time.Time `json:"last_seen_at"`
 	Token      string     `json:"token,omitempty"`
 }
 
 func tokenOut(t *domain.Token) tokenJSON {
 	return tokenJSON{ID: t.ID, Name: t.Name, Role: string(t.Role), Delegation: strOrNil(t.Delegation),
-		Event: strOrNil(t.Event), ExpiresAt: utc(t.ExpiresAt), RevokedAt: utc(t.RevokedAt), CreatedAt: t.CreatedAt.UTC()}
+		Event: strOrNil(t.Event), ExpiresAt: utc(t.ExpiresAt), RevokedAt: utc(t.RevokedAt), CreatedAt: t.CreatedAt.UTC(),
+		LastSeenAt: utc(t.LastSeenAt)}
 }
 
 type tokenIn struct {
@@ -107,6 +109,7 @@ type eventJSON struct {
 	BadgesValidFrom      *time.Time               `json:"badges_valid_from"`
 	BadgesValidUntil     *time.Time               `json:"badges_valid_until"`
 	PurgeAfterDays       *int                     `json:"purge_after_days"`
+	OfflineRoster        bool                     `json:"offline_roster"`
 	CreatedAt            time.Time                `json:"created_at"`
 	UpdatedAt            time.Time                `json:"updated_at"`
 }
@@ -124,7 +127,8 @@ func eventOut(e *domain.Event) eventJSON {
 		EndsOn: e.EndsOn, Format: e.Format, RegistrationOpensAt: utc(e.RegistrationOpensAt),
 		RegistrationClosesAt: utc(e.RegistrationClosesAt), Capacity: e.Capacity, Quotas: q, InvitedKinds: k,
 		AntiPassback: e.AntiPassback, Waitlist: e.Waitlist, Status: e.Status, BadgesValidFrom: utc(e.BadgesValidFrom),
-		BadgesValidUntil: utc(e.BadgesValidUntil), PurgeAfterDays: e.PurgeAfterDays, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+		BadgesValidUntil: utc(e.BadgesValidUntil), PurgeAfterDays: e.PurgeAfterDays, OfflineRoster: e.OfflineRoster,
+		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
 }
 
 type limitsIn struct {
@@ -160,6 +164,7 @@ type eventIn struct {
 	BadgesValidFrom      *time.Time          `json:"badges_valid_from"`
 	BadgesValidUntil     *time.Time          `json:"badges_valid_until"`
 	PurgeAfterDays       *int                `json:"purge_after_days" validate:"omitempty,min=0,max=3650"`
+	OfflineRoster        bool                `json:"offline_roster"`
 }
 
 func eventInFrom(e *domain.Event) eventIn {
@@ -169,7 +174,8 @@ func eventInFrom(e *domain.Event) eventIn {
 		Format: e.Format, RegistrationOpensAt: clone(e.RegistrationOpensAt), RegistrationClosesAt: clone(e.RegistrationClosesAt),
 		Capacity: &limitsIn{InPerson: clone(e.Capacity.InPerson), Online: clone(e.Capacity.Online)}, Quotas: map[string]limitsIn{},
 		InvitedKinds: slices.Clone(e.InvitedKinds), AntiPassback: e.AntiPassback, Waitlist: e.Waitlist, Status: e.Status,
-		BadgesValidFrom: clone(e.BadgesValidFrom), BadgesValidUntil: clone(e.BadgesValidUntil), PurgeAfterDays: clone(e.PurgeAfterDays)}
+		BadgesValidFrom: clone(e.BadgesValidFrom), BadgesValidUntil: clone(e.BadgesValidUntil), PurgeAfterDays: clone(e.PurgeAfterDays),
+		OfflineRoster: e.OfflineRoster}
 	for k, v := range e.Quotas {
 		in.Quotas[k] = limitsIn{InPerson: clone(v.InPerson), Online: clone(v.Online)}
 	}
@@ -187,6 +193,7 @@ func (in *eventIn) applyTo(e *domain.Event) {
 	}
 	e.InvitedKinds, e.AntiPassback, e.Waitlist, e.Status = in.InvitedKinds, in.AntiPassback, in.Waitlist, in.Status
 	e.BadgesValidFrom, e.BadgesValidUntil, e.PurgeAfterDays = utc(in.BadgesValidFrom), utc(in.BadgesValidUntil), in.PurgeAfterDays
+	e.OfflineRoster = in.OfflineRoster
 }
 
 type sessionIn struct {

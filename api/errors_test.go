@@ -276,7 +276,7 @@ func etGet(e *env, path, token string) (string, error) {
 	if err == nil && res.StatusCode != http.StatusOK {
 		err = fmt.Errorf("GET %s: %d %s", path, res.StatusCode, b)
 	}
-	return string(b), err
+	return withoutLastSeen(string(b)), err
 }
 
 // etPNGHeader is the start of a PNG that claims w×h pixels: enough for

@@ -90,14 +90,10 @@ func (s *Server) reissueBadge(c *gin.Context) {
 // badgeQR serves the QR symbol of a badge's current code. Codes are
 // deterministic, so the PNG is cached by badge, serial and size.
 func (s *Server) badgeQR(c *gin.Context) {
-	size := 512
-	if v := c.Query("size"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 128 || n > 1024 {
-			problem(c, domain.Invalid(domain.FieldError{Field: "size", Code: "range", Message: "must be a whole number of pixels from 128 to 1024"}))
-			return
-		}
-		size = n
+	size, err := qrSize(c)
+	if err != nil {
+		problem(c, err)
+		return
 	}
 	b, err := badgeOf(c)
 	if err != nil {

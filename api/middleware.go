@@ -71,6 +71,16 @@ func (s *Server) recoverPanics(c *gin.Context) {
 	c.Next()
 }
 
+// noteSeen records, after a request that succeeded, that its token was
+// used (tokens' last_seen_at); the domain throttles and writes it off the
+// request's path.
+func (s *Server) noteSeen(c *gin.Context) {
+	c.Next()
+	if c.Writer.Status() < http.StatusBadRequest {
+		s.svc.Seen(domain.ActorFrom(c.Request.Context()).TokenID)
+	}
+}
+
 // authenticate resolves the bearer token to an actor (SPEC §3): no token, or
 // a bad, expired or revoked one, is 401.
 func (s *Server) authenticate(c *gin.Context) {

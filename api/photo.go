@@ -44,6 +44,15 @@ func (s *Server) putPhoto(c *gin.Context) {
 }
 
 func (s *Server) getPhoto(c *gin.Context) {
+	switch c.Query("size") {
+	case "":
+	case "thumb":
+		s.photoThumb(c)
+		return
+	default:
+		problem(c, domain.Invalid(domain.FieldError{Field: "size", Code: "oneof", Message: "must be thumb, or absent for the photo itself"}))
+		return
+	}
 	ct, data, err := s.svc.Photo(c.Request.Context(), eventOf(c).Code, c.Param("id"))
 	if err != nil {
 		problem(c, err)

@@ -71,6 +71,7 @@ var (
 //	{approved}   a new approved in-person nomination of AUT: a badge holder
 //	{badge}      the badge of a new approved in-person nomination of AUT
 //	{code}       the signed code of {badge}
+//	{enrolment}  the code of a new enrolment of PEM-2030
 //	{token}      the id of a new security token
 //	{delegation} the code of a new delegation
 type rtRow struct {
@@ -211,6 +212,16 @@ func rtRows() []rtRow {
 		{name: "attendance", method: "GET", path: "/v1/events/{event}/attendance?day=2030-06-10", ok: 200, may: "sec"},
 		{name: "presence", method: "GET", path: "/v1/events/{event}/presence", ok: 200, may: "sec guard guard-bound"},
 
+		// Door devices (SPEC §9); POST /v1/enrol takes no token (its own test).
+		{name: "create enrolment", method: "POST", path: "/v1/events/{event}/enrolments", ok: 201, may: "sec",
+			body: rtStatic(map[string]any{"name": "lane 7", "checkpoint": "MAIN"})},
+		{name: "enrolment QR", method: "GET", path: "/v1/events/{event}/enrolments/{enrolment}/qr.png", ok: 200, may: "sec"},
+		{name: "roster", method: "GET", path: "/v1/events/{event}/roster", ok: 200, may: "sec guard guard-bound"},
+		{name: "thumbnail of badge holder", method: "GET", path: nominations + "/{approved}/photo?size=thumb", ok: 200,
+			may: "sec aut guard guard-bound", except: deuNotFound},
+		{name: "thumbnail without badge", method: "GET", path: nominations + "/{photo}/photo?size=thumb", ok: 200, may: "sec aut",
+			except: map[string]rtOutcome{"deu": rtNotFound, "guard": rtNotFound, "guard-bound": rtNotFound}},
+
 		// Imports, templates, exports and reports (SPEC §7).
 		{name: "import dry run", feature: "reports", method: "POST", path: nominations + "/import?dry_run=true", ok: 200, may: "sec aut",
 			// A row naming another delegation is a bad row, and any bad row
@@ -273,7 +284,7 @@ func newRTFixture(t *testing.T, e *env) *rtFixture {
 	t.Helper()
 	f := &rtFixture{e: e, tokens: map[string]string{}, tokenIDs: map[string]string{}, features: map[string]bool{}}
 	// No quotas: every row may nominate as often as it needs.
-	e.event(rtEvent, func(b map[string]any) { delete(b, "quotas") })
+	e.event(rtEvent, func(b map[string]any) { delete(b, "quotas"); b["offline_roster"] = true })
 	e.event(rtOtherEvent)
 	e.event(rtDraftEvent, func(b map[string]any) { b["status"] = "draft" })
 	f.session = e.call("POST", "/v1/events/"+rtEvent+"/sessions", e.admin, map[string]any{
@@ -360,6 +371,8 @@ func (c *rtCall) make(ph string) string {
 		return nom(true, true)["badge"].(map[string]any)["id"].(string)
 	case "{code}":
 		return e.call("GET", c.expand("/v1/events/{event}/badges/{badge}"), e.admin, nil).want(200).str("code")
+	case "{enrolment}":
+		return e.call("POST", "/v1/events/"+rtEvent+"/enrolments", e.admin, map[string]any{"name": "lane 8"}).want(201).str("code")
 	case "{token}":
 		id, _ := e.rtNewToken(map[string]any{"name": "to revoke", "role": "security"})
 		return id
@@ -452,7 +465,7 @@ func (f *rtFixture) check(t *testing.T, r rtRow, col string, c *rtCall) {
 	}
 	before := make([]string, len(probes))
 	for i, p := range probes {
-		before[i] = string(e.call("GET", p, e.admin, nil).want(200).Body)
+		before[i] = withoutLastSeen(string(e.call("GET", p, e.admin, nil).want(200).Body))
 	}
 	res := e.call(r.method, path, f.tokens[col], body, r.headers...)
 	want := r.want(col)
@@ -462,7 +475,7 @@ func (f *rtFixture) check(t *testing.T, r rtRow, col string, c *rtCall) {
 	}
 	res.problem(want.status, want.code)
 	for i, p := range probes {
-		if after := string(e.call("GET", p, e.admin, nil).want(200).Body); after != before[i] {
+		if after := withoutLastSeen(string(e.call("GET", p, e.admin, nil).want(200).Body)); after != before[i] {
 			t.Errorf("refused %s %s changed %s:\nbefore %s\nafter  %s", r.method, path, p, before[i], after)
 		}
 	}
@@ -666,7 +679,7 @@ func TestTokenBindingRules(t *testing.T) {
 			{"no name", map[string]any{"role": "security", "name": ""}, "name"},
 			{"expired at creation", map[string]any{"role": "security", "expires_at": past}, "expires_at"},
 		}
-		before := string(e.call("GET", "/v1/tokens?limit=500", e.admin, nil).want(200).Body)
+		before := withoutLastSeen(string(e.call("GET", "/v1/tokens?limit=500", e.admin, nil).want(200).Body))
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				defer e.rtBind(t)()
@@ -680,7 +693,7 @@ func TestTokenBindingRules(t *testing.T) {
 				}
 			})
 		}
-		if after := string(e.call("GET", "/v1/tokens?limit=500", e.admin, nil).want(200).Body); after != before {
+		if after := withoutLastSeen(string(e.call("GET", "/v1/tokens?limit=500", e.admin, nil).want(200).Body)); after != before {
 			t.Errorf("refused token creations changed the token list:\nbefore %s\nafter  %s", before, after)
 		}
 		// And the allowed combinations.

@@ -14,7 +14,7 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	_ = r.SetTrustedProxies(nil) // client IPs are not used for decisions; trust no header
 	r.HandleMethodNotAllowed = true
-	r.Use(withRequestID, s.logRequests, s.recoverPanics)
+	r.Use(withRequestID, s.logRequests, s.recoverPanics, s.noteSeen)
 	if s.metrics.enabled {
 		r.Use(s.metrics.observe)
 		r.GET("/metrics", s.metrics.handler())
@@ -28,6 +28,8 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 
+	// A door device trades its enrolment code for a token: no token yet.
+	r.POST("/v1/enrol", s.enrol)
 	v1 := r.Group("/v1", s.authenticate)
 	v1.GET("/me", s.me)
 	v1.GET("/delegations", anyone, s.listDelegations)
@@ -84,6 +86,9 @@ func (s *Server) routes() *gin.Engine {
 	ev.GET("/scans", secretariat, s.listScans)
 	ev.GET("/attendance", secretariat, s.attendance)
 	ev.GET("/presence", guards, s.presence)
+	ev.POST("/enrolments", secretariat, s.createEnrolment)
+	ev.GET("/enrolments/:code/qr.png", secretariat, s.enrolmentQR)
+	ev.GET("/roster", guards, s.roster) // and only when the event has offline_roster
 	return r
 }
 

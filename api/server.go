@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -23,6 +24,9 @@ type Server struct {
 	metrics *metrics
 	engine  *gin.Engine
 	qrCache qrCache
+	// trustedProxies may say, in X-Forwarded-Proto, how a client reached
+	// the server (the enrolment QR's scheme).
+	trustedProxies []netip.Prefix
 }
 
 // Options configure a Server.
@@ -32,12 +36,14 @@ type Options struct {
 	// several servers can live in one test process.
 	Metrics bool
 	Now     func() time.Time
+	// TrustedProxies are the proxies whose X-Forwarded-* headers count.
+	TrustedProxies []netip.Prefix
 }
 
 // New builds the router on a service.
 func New(svc *domain.Service, opts Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, store: svc.Store, log: opts.Logger, now: opts.Now}
+	s := &Server{svc: svc, store: svc.Store, log: opts.Logger, now: opts.Now, trustedProxies: opts.TrustedProxies}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -72,9 +72,19 @@ func preparePhoto(b []byte) (preparedPhoto, error) {
 		return preparedPhoto{data: b, format: "jpg", w: cfg.Width, h: cfg.Height}, nil
 	}
 
-	crop := coverCrop(src.Bounds(), photoPxW, photoPxH)
-	w, h := photoPxW, photoPxH
-	if crop.Dx() < w { // never enlarge: the PDF viewer scales better than we would
+	dst := coverScale(src, photoPxW, photoPxH) // never enlarged: the PDF viewer scales better than we would
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 88}); err != nil {
+		return preparedPhoto{}, fmt.Errorf("badges: encode photo: %w", err)
+	}
+	return preparedPhoto{data: buf.Bytes(), format: "jpg", w: dst.Bounds().Dx(), h: dst.Bounds().Dy()}, nil
+}
+
+// coverScale crops src to the aspect w:h (coverCrop) and shrinks the crop
+// to w×h, or leaves it at its own size when it is smaller: never enlarged.
+func coverScale(src image.Image, w, h int) *image.RGBA {
+	crop := coverCrop(src.Bounds(), w, h)
+	if crop.Dx() < w {
 		w, h = crop.Dx(), crop.Dy()
 	}
 	// Shrink in two steps: a box filter by a whole factor takes a large
@@ -84,15 +94,35 @@ func preparePhoto(b []byte) (preparedPhoto, error) {
 	// destination width × source height: 20 MB and 40 ms for a 1200×1600
 	// upload.)
 	small := boxShrink(src, crop, max(1, min(crop.Dx()/w, crop.Dy()/h)))
-	src = nil // let the decoded upload go before the next allocation
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), small, small.Bounds(), draw.Src, nil)
+	return dst
+}
 
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 88}); err != nil {
-		return preparedPhoto{}, fmt.Errorf("badges: encode photo: %w", err)
+// ThumbHeight is the height of a door thumbnail (SPEC §9: at most 240 px).
+const ThumbHeight = 240
+
+// Thumbnail makes the door's thumbnail of a stored photo: the badge's crop
+// (35:45, as the guard will see it printed) at most ThumbHeight pixels
+// high, as a JPEG of a few kilobytes, so that a device can hold thousands.
+func Thumbnail(photo []byte) ([]byte, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(photo))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errPhoto, err)
 	}
-	return preparedPhoto{data: buf.Bytes(), format: "jpg", w: w, h: h}, nil
+	if (format != "jpeg" && format != "png") || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxPhotoPixels {
+		return nil, fmt.Errorf("%w: %s of %d×%d pixels", errPhoto, format, cfg.Width, cfg.Height)
+	}
+	src, _, err := image.Decode(bytes.NewReader(photo))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errPhoto, err)
+	}
+	dst := coverScale(src, ThumbHeight*photoPxW/photoPxH, ThumbHeight)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 80}); err != nil {
+		return nil, fmt.Errorf("badges: encode thumbnail: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // coverCrop returns the largest centred rectangle of b with aspect w:h, so

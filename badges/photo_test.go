@@ -88,3 +88,45 @@ func TestBoxShrink(t *testing.T) {
 		t.Fatalf("factor 1 crop: %v %v", one.Bounds(), one.Pix)
 	}
 }
+
+func TestThumbnail(t *testing.T) {
+	for name, c := range map[string]struct {
+		photo []byte
+		w, h  int
+	}{
+		"stored portrait":  {jpegPhoto(t, 900, 1200), 186, 240},
+		"stored landscape": {jpegPhoto(t, 1200, 400), 186, 240},
+		"stored png":       {pngPhoto(t, 800, 1000), 186, 240},
+		"small":            {jpegPhoto(t, 150, 200), 150, 193}, // cropped, never enlarged
+	} {
+		thumb, err := Thumbnail(c.photo)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		img, err := jpeg.Decode(bytes.NewReader(thumb))
+		if err != nil {
+			t.Fatalf("%s: not a JPEG: %v", name, err)
+		}
+		if b := img.Bounds(); b.Dx() != c.w || b.Dy() != c.h || b.Dy() > ThumbHeight {
+			t.Errorf("%s: %v, want %d×%d", name, b, c.w, c.h)
+		}
+		if len(thumb) > 30<<10 {
+			t.Errorf("%s: %d bytes, want a few kilobytes", name, len(thumb))
+		}
+	}
+	if _, err := Thumbnail([]byte("GIF89a not really")); err == nil {
+		t.Error("a file that is not a photo made a thumbnail")
+	}
+}
+
+// BenchmarkThumbnail is the cost of one door thumbnail made from the
+// largest photo an upload stores (1200 px on the long side).
+func BenchmarkThumbnail(b *testing.B) {
+	photo := jpegPhoto(b, 900, 1200)
+	b.SetBytes(int64(len(photo)))
+	for b.Loop() {
+		if _, err := Thumbnail(photo); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -32,6 +32,7 @@ type Token struct {
 	ExpiresAt      *time.Time
 	RevokedAt      *time.Time
 	CreatedAt      time.Time
+	LastSeenAt     *time.Time // written at most about once a minute (SeenEvery)
 }
 
 // Active reports whether the token may still authenticate at now.

@@ -60,8 +60,11 @@ type Event struct {
 	BadgesValidUntil     *time.Time
 	PurgeAfterDays       *int
 	PurgedAt             *time.Time
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	// OfflineRoster lets security devices carry the roster of active
+	// badges with names and photo thumbnails (SPEC §9).
+	OfflineRoster bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Invites reports whether delegations of kind k are invited.

@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // Service carries out the status machine and the quota rules on a Store.
@@ -19,6 +21,9 @@ type Service struct {
 	Now    func() time.Time
 	caches *scanCaches
 	once   sync.Once
+
+	seenNotes seenNotes          // when tokens were last noted as used
+	thumbs    singleflight.Group // photo thumbnails being made, by nomination
 }
 
 // views returns the scan path's caches, made on first use so that a

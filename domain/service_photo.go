@@ -1,6 +1,9 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // SetPhoto stores a nomination's (already re-encoded) photo. A delegation
 // may change it only before a decision, so that the face on an approved
@@ -30,15 +33,63 @@ func (s *Service) SetPhoto(ctx context.Context, event, id, contentType string, d
 // Photo returns a nomination's photo to those who may see it: the
 // secretariat, the owning delegation, and security staff for badge holders.
 func (s *Service) Photo(ctx context.Context, event, id string) (string, []byte, error) {
-	n, err := s.Store.Nomination(ctx, event, id)
+	n, err := s.photoOf(ctx, event, id)
 	if err != nil {
 		return "", nil, err
 	}
+	return s.Store.Photo(ctx, n.ID)
+}
+
+// photoOf is the nomination whose photo the actor asks for, if they may
+// see it.
+func (s *Service) photoOf(ctx context.Context, event, id string) (*Nomination, error) {
+	n, err := s.Store.Nomination(ctx, event, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := visible(ctx, n); err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	if ActorFrom(ctx).Role == RoleSecurity && n.Badge == nil {
-		return "", nil, NotFound("photo")
+		return nil, NotFound("photo")
 	}
-	return s.Store.Photo(ctx, n.ID)
+	return n, nil
+}
+
+// Thumbnailer makes a door thumbnail from a stored photo.
+type Thumbnailer func(photo []byte) ([]byte, error)
+
+// PhotoThumb returns the thumbnail of a nomination's photo to those who
+// may see the photo. It is made once, from the stored photo, and kept
+// beside it: on the morning of a meeting every door device fetches every
+// badge holder's thumbnail at about the same time. Requests in this
+// process for one thumbnail not yet made wait for one making.
+func (s *Service) PhotoThumb(ctx context.Context, event, id string, thumbnail Thumbnailer) ([]byte, error) {
+	n, err := s.photoOf(ctx, event, id)
+	if err != nil {
+		return nil, err
+	}
+	if thumb, err := s.Store.PhotoThumb(ctx, n.ID); err != nil || thumb != nil {
+		return thumb, err
+	}
+	v, err, _ := s.thumbs.Do(n.ID, func() (any, error) {
+		// Shared by the requests waiting: the first one's going away must
+		// not fail the others.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		data, stamp, err := s.Store.PhotoStamped(ctx, n.ID)
+		if err != nil {
+			return nil, err
+		}
+		thumb, err := thumbnail(data)
+		if err != nil {
+			return nil, err
+		}
+		// Kept only if the photo is still the one it was made from.
+		return thumb, s.Store.SetPhotoThumb(ctx, n.ID, stamp, thumb)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]byte), nil
 }

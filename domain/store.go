@@ -29,6 +29,7 @@ type Tx interface {
 	IdempotencyStore
 	ScanStore
 	ReportStore
+	EnrolmentStore
 }
 
 // TokenStore keeps API tokens by the hash of their secret.
@@ -43,6 +44,9 @@ type TokenStore interface {
 	Access(ctx context.Context, hash, event, badge string) (*Token, *Event, *ScanBadge, error)
 	ListTokens(ctx context.Context, p Page) ([]Token, string, error)
 	RevokeToken(ctx context.Context, id string, at time.Time) (*Token, error)
+	// TouchTokens sets last_seen_at to at for those of ids whose value is
+	// unset or older than every, in one conditional update.
+	TouchTokens(ctx context.Context, ids []string, at time.Time, every time.Duration) error
 }
 
 // DelegationStore keeps the nominating bodies.
@@ -131,6 +135,14 @@ type NominationStore interface {
 	WaitlistedGroups(ctx context.Context, event string) ([][2]string, error)
 	PutPhoto(ctx context.Context, nominationID, contentType string, data []byte) error
 	Photo(ctx context.Context, nominationID string) (contentType string, data []byte, err error)
+	// PhotoThumb returns the stored thumbnail of a nomination's photo, nil
+	// when none is made yet; not_found when there is no photo.
+	PhotoThumb(ctx context.Context, nominationID string) ([]byte, error)
+	// PhotoStamped is Photo with the time the photo was stored, which
+	// SetPhotoThumb checks so that a thumbnail of a replaced photo is
+	// never kept.
+	PhotoStamped(ctx context.Context, nominationID string) (data []byte, stamp time.Time, err error)
+	SetPhotoThumb(ctx context.Context, nominationID string, stamp time.Time, thumb []byte) error
 	CountByStatus(ctx context.Context) (map[string]int, error)
 }
 
@@ -159,6 +171,9 @@ type BadgeStore interface {
 	Revocations(ctx context.Context, event string, since int64, limit int) ([]Revocation, error)
 	// SetBadgeValidity moves every badge of an event to a new window.
 	SetBadgeValidity(ctx context.Context, event string, from, until time.Time) error
+	// Roster pages through an event's active badges with their holders,
+	// by badge id.
+	Roster(ctx context.Context, event string, p Page) ([]RosterEntry, string, error)
 }
 
 // AuditStore records changes.

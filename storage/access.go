@@ -17,7 +17,7 @@ const (
 	e.code, e.title, e.venue, e.timezone, e.starts_on, e.ends_on, e.format, e.registration_opens_at,
 	e.registration_closes_at, e.capacity_in_person, e.capacity_online, e.quotas, e.invited_kinds,
 	e.anti_passback, e.waitlist, e.status, e.badges_valid_from, e.badges_valid_until, e.purge_after_days,
-	e.purged_at, e.created_at, e.updated_at`
+	e.purged_at, e.offline_roster, e.created_at, e.updated_at`
 	accessBadgeColumns = `,
 	b.id, b.nomination_id, b.serial, b.status, b.category, b.valid_from, b.valid_until, b.inside,
 	n.honorific, n.given_name, n.family_name, n.delegation_code, n.has_photo`
@@ -66,7 +66,7 @@ func (s *Store) Access(ctx context.Context, hash, event, badgeID string) (*domai
 		eCode, title, venue, tz  *string
 		starts, ends, format     *string
 		quotas, kinds, status    *string
-		antiPB, waitlist         *bool
+		antiPB, waitlist, roster *bool
 		eCreated, eUpdated       *time.Time
 		bID, bNom, bStatus, bCat *string
 		bSerial                  *int
@@ -80,7 +80,7 @@ func (s *Store) Access(ctx context.Context, hash, event, badgeID string) (*domai
 		&eCode, &title, &venue, &tz, &starts, &ends, &format, &e.RegistrationOpensAt,
 		&e.RegistrationClosesAt, &e.CapacityInPerson, &e.CapacityOnline, &quotas, &kinds,
 		&antiPB, &waitlist, &status, &e.BadgesValidFrom, &e.BadgesValidUntil, &e.PurgeAfterDays,
-		&e.PurgedAt, &eCreated, &eUpdated}
+		&e.PurgedAt, &roster, &eCreated, &eUpdated}
 	if withBadge {
 		dest = append(dest, &bID, &bNom, &bSerial, &bStatus, &bCat, &bFrom, &bUntil, &bInside,
 			&honorific, &given, &family, &nDelegation, &nPhoto)
@@ -99,7 +99,7 @@ func (s *Store) Access(ctx context.Context, hash, event, badgeID string) (*domai
 	e.Code, e.Title, e.Venue, e.Timezone = *eCode, deref(title), deref(venue), deref(tz)
 	e.StartsOn, e.EndsOn, e.Format = deref(starts), deref(ends), deref(format)
 	e.Quotas, e.InvitedKinds, e.Status = deref(quotas), deref(kinds), deref(status)
-	e.AntiPassback, e.Waitlist = orFalse(antiPB), orFalse(waitlist)
+	e.AntiPassback, e.Waitlist, e.OfflineRoster = orFalse(antiPB), orFalse(waitlist), orFalse(roster)
 	e.CreatedAt, e.UpdatedAt = orZero(eCreated), orZero(eUpdated)
 	if bID == nil {
 		return tok, e.domain(), nil, nil

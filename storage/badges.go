@@ -200,3 +200,37 @@ func (s *Store) lockRevocations(ctx context.Context, event string) error {
 	}
 	return s.with(ctx).Exec(`SELECT pg_advisory_xact_lock(hashtext(?))`, "accredit-revocations:"+event).Error
 }
+
+type rosterRow struct {
+	ID, NominationID, Category                       string
+	Serial                                           int
+	Honorific, GivenName, FamilyName, DelegationCode string
+	HasPhoto                                         bool
+}
+
+// Roster reads a page of an event's active badges with their holders in
+// one join, in badge id order along the (event_code, id) index.
+func (s *Store) Roster(ctx context.Context, event string, p domain.Page) ([]domain.RosterEntry, string, error) {
+	after, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := limitOf(p)
+	var rows []rosterRow
+	q := s.with(ctx).Table("badges b").
+		Select("b.id, b.nomination_id, b.category, b.serial, n.honorific, n.given_name, n.family_name, n.delegation_code, n.has_photo").
+		Joins("JOIN nominations n ON n.id = b.nomination_id").
+		Where("b.event_code >= ? AND b.event_code <= ? AND b.status = ?", event, event, domain.BadgeActive).
+		Order("b.event_code, b.id").Limit(limit + 1)
+	if err := afterKey(q, "b.id", after).Find(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	rows, next := pageOf(rows, limit, func(r rosterRow) string { return r.ID })
+	out := make([]domain.RosterEntry, len(rows))
+	for i, r := range rows {
+		person := domain.Person{Honorific: r.Honorific, GivenName: r.GivenName, FamilyName: r.FamilyName}
+		out[i] = domain.RosterEntry{BadgeID: r.ID, Serial: r.Serial, NominationID: r.NominationID,
+			DisplayName: person.DisplayName(), Delegation: r.DelegationCode, Category: r.Category, HasPhoto: r.HasPhoto}
+	}
+	return out, next, nil
+}

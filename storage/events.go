@@ -28,6 +28,7 @@ type eventRow struct {
 	BadgesValidUntil     *time.Time
 	PurgeAfterDays       *int
 	PurgedAt             *time.Time
+	OfflineRoster        bool
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 }
@@ -39,7 +40,7 @@ func (eventRow) TableName() string { return "events" }
 var eventColumns = []string{"title", "venue", "timezone", "starts_on", "ends_on", "format",
 	"registration_opens_at", "registration_closes_at", "capacity_in_person", "capacity_online",
 	"quotas", "invited_kinds", "anti_passback", "waitlist", "status", "badges_valid_from",
-	"badges_valid_until", "purge_after_days", "purged_at", "updated_at"}
+	"badges_valid_until", "purge_after_days", "purged_at", "offline_roster", "updated_at"}
 
 func eventToRow(e *domain.Event) eventRow {
 	return eventRow{Code: e.Code, Title: e.Title, Venue: e.Venue, Timezone: e.Timezone, StartsOn: e.StartsOn,
@@ -48,7 +49,7 @@ func eventToRow(e *domain.Event) eventRow {
 		CapacityOnline: e.Capacity.Online, Quotas: toJSON(orEmptyMap(e.Quotas)), InvitedKinds: toJSON(orEmpty(e.InvitedKinds)),
 		AntiPassback: e.AntiPassback, Waitlist: e.Waitlist, Status: e.Status, BadgesValidFrom: e.BadgesValidFrom,
 		BadgesValidUntil: e.BadgesValidUntil, PurgeAfterDays: e.PurgeAfterDays, PurgedAt: e.PurgedAt,
-		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+		OfflineRoster: e.OfflineRoster, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
 }
 
 func (r *eventRow) domain() *domain.Event {
@@ -59,7 +60,7 @@ func (r *eventRow) domain() *domain.Event {
 		Quotas:               quotasMemo.parse(r.Quotas), InvitedKinds: kindsMemo.parse(r.InvitedKinds),
 		AntiPassback: r.AntiPassback, Waitlist: r.Waitlist, Status: r.Status, BadgesValidFrom: utcp(r.BadgesValidFrom),
 		BadgesValidUntil: utcp(r.BadgesValidUntil), PurgeAfterDays: r.PurgeAfterDays, PurgedAt: utcp(r.PurgedAt),
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		OfflineRoster: r.OfflineRoster, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func orEmpty[T any](v []T) []T {

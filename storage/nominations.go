@@ -279,7 +279,7 @@ func (s *Store) PutPhoto(ctx context.Context, nominationID, contentType string, 
 	return s.with(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Exec(`INSERT INTO photos (nomination_id, content_type, data, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (nomination_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data,
-			updated_at = excluded.updated_at`, nominationID, contentType, data, now).Error
+			updated_at = excluded.updated_at, thumb = NULL`, nominationID, contentType, data, now).Error
 		if err != nil {
 			return translate(err)
 		}
@@ -297,6 +297,37 @@ func (s *Store) Photo(ctx context.Context, nominationID string) (string, []byte,
 		return "", nil, err
 	}
 	return row.ContentType, row.Data, nil
+}
+
+// PhotoThumb reads the thumbnail column alone: the photo beside it is
+// a hundred kilobytes that a thumbnail request does not need.
+func (s *Store) PhotoThumb(ctx context.Context, nominationID string) ([]byte, error) {
+	var rows []struct{ Thumb []byte }
+	if err := s.with(ctx).Table("photos").Select("thumb").Where("nomination_id = ?", nominationID).Limit(1).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, domain.NotFound("photo")
+	}
+	return rows[0].Thumb, nil
+}
+
+func (s *Store) PhotoStamped(ctx context.Context, nominationID string) ([]byte, time.Time, error) {
+	var row photoRow
+	if err := s.with(ctx).Select("data, updated_at").Where("nomination_id = ?", nominationID).Take(&row).Error; err != nil {
+		if domain.IsCode(translate(err), domain.CodeNotFound) {
+			return nil, time.Time{}, domain.NotFound("photo")
+		}
+		return nil, time.Time{}, err
+	}
+	return row.Data, row.UpdatedAt, nil
+}
+
+// SetPhotoThumb keeps a thumbnail only beside the photo it was made from:
+// a photo replaced meanwhile has another updated_at (and no thumbnail).
+func (s *Store) SetPhotoThumb(ctx context.Context, nominationID string, stamp time.Time, thumb []byte) error {
+	return s.with(ctx).Exec(`UPDATE photos SET thumb = ? WHERE nomination_id = ? AND updated_at = ?`,
+		thumb, nominationID, stamp).Error
 }
 
 func (s *Store) CountByStatus(ctx context.Context) (map[string]int, error) {

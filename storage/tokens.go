@@ -17,13 +17,15 @@ type tokenRow struct {
 	ExpiresAt      *time.Time
 	RevokedAt      *time.Time
 	CreatedAt      time.Time
+	LastSeenAt     *time.Time
 }
 
 func (tokenRow) TableName() string { return "tokens" }
 
 func (r *tokenRow) domain() *domain.Token {
 	return &domain.Token{ID: r.ID, Name: r.Name, Role: domain.Role(r.Role), Delegation: deref(r.DelegationCode),
-		Event: deref(r.EventCode), ExpiresAt: utcp(r.ExpiresAt), RevokedAt: utcp(r.RevokedAt), CreatedAt: r.CreatedAt.UTC()}
+		Event: deref(r.EventCode), ExpiresAt: utcp(r.ExpiresAt), RevokedAt: utcp(r.RevokedAt), CreatedAt: r.CreatedAt.UTC(),
+		LastSeenAt: utcp(r.LastSeenAt)}
 }
 
 func (s *Store) CreateToken(ctx context.Context, t *domain.Token, hash string) error {
@@ -108,4 +110,26 @@ func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) (*doma
 		}
 	}
 	return row.domain(), nil
+}
+
+// TouchTokens writes last_seen_at for many tokens in one statement (chunks
+// of 500). The condition keeps several processes from writing one token
+// more than about once per every between them.
+func (s *Store) TouchTokens(ctx context.Context, ids []string, at time.Time, every time.Duration) error {
+	valid := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if validID(id) {
+			valid = append(valid, id)
+		}
+	}
+	for len(valid) > 0 {
+		n := min(len(valid), 500)
+		err := s.with(ctx).Exec(`UPDATE tokens SET last_seen_at = ?
+			WHERE id IN ? AND (last_seen_at IS NULL OR last_seen_at < ?)`, at, valid[:n], at.Add(-every)).Error
+		if err != nil {
+			return translate(err)
+		}
+		valid = valid[n:]
+	}
+	return nil
 }
