@@ -210,7 +210,9 @@ async function loadPhoto(holder, mine) {
     blob = (await store.get("photos", holder.badgeId))?.blob ?? null;
   }
   if (!blob && holder.photo !== "stored" && holder.photo.startsWith("/v1/")) {
-    blob = await request("GET", `${holder.photo}${holder.photo.includes("?") ? "&" : "?"}size=thumb`, { as: "blob", timeout: 5000 });
+    // The thumbnail (at most 240 px high) is all the verdict needs.
+    const url = holder.photo.includes("size=") ? holder.photo : `${holder.photo}${holder.photo.includes("?") ? "&" : "?"}size=thumb`;
+    blob = await request("GET", url, { as: "blob", timeout: 5000 });
   }
   if (!blob || mine !== seq) {
     return;

@@ -5,7 +5,7 @@
 //
 // VERSION is a hash of the files below; a test (TestDeskServiceWorkerVersion)
 // recomputes it, so a changed file always reaches devices as a new cache.
-const VERSION = "desk-0000000000000000";
+const VERSION = "desk-4da2b111f89ba2da";
 const SHELL = [
   "./",
   "api.js",
