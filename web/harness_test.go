@@ -181,6 +181,28 @@ func (a *answer) decode(v any) {
 // (sent as is, with the content type in ctype) or a value sent as JSON.
 func (s *server) call(method, path, token string, body any, ctype ...string) *answer {
 	s.t.Helper()
+	a, err := s.send(method, path, token, body, ctype...)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return a
+}
+
+// try is call as the secretariat, for other goroutines than the test's:
+// a transport error is an answer with status 0.
+func (s *server) try(method, path string, body any, ctype string) *answer {
+	var types []string
+	if ctype != "" {
+		types = append(types, ctype)
+	}
+	a, err := s.send(method, path, s.admin, body, types...)
+	if err != nil {
+		return &answer{t: s.t, Body: []byte(err.Error())}
+	}
+	return a
+}
+
+func (s *server) send(method, path, token string, body any, ctype ...string) (*answer, error) {
 	var rd io.Reader
 	ct := "application/json"
 	switch b := body.(type) {
@@ -193,13 +215,13 @@ func (s *server) call(method, path, token string, body any, ctype ...string) *an
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
-			s.t.Fatal(err)
+			return nil, err
 		}
 		rd = bytes.NewReader(j)
 	}
 	req, err := http.NewRequest(method, s.URL+path, rd)
 	if err != nil {
-		s.t.Fatal(err)
+		return nil, err
 	}
 	req.Header.Set(harnessHeader, "1")
 	if token != "" {
@@ -210,14 +232,14 @@ func (s *server) call(method, path, token string, body any, ctype ...string) *an
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		s.t.Fatal(err)
+		return nil, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		s.t.Fatal(err)
+		return nil, err
 	}
-	return &answer{t: s.t, Status: res.StatusCode, Body: b}
+	return &answer{t: s.t, Status: res.StatusCode, Body: b}, nil
 }
 
 // portrait is a real JPEG a photo check accepts: a head and shoulders on a
@@ -332,13 +354,21 @@ type page struct {
 	console []string // everything else the page logged, shown when it fails
 }
 
-const pageTimeout = 60 * time.Second
+// pageTimeout bounds a test's whole use of its page: a hung page fails
+// the test rather than the test binary.
+const pageTimeout = 90 * time.Second
 
 func newPage(t *testing.T) *page {
 	t.Helper()
+	return newPageFor(t, pageTimeout)
+}
+
+// newPageFor is newPage for a test that runs longer (a measurement).
+func newPageFor(t *testing.T, timeout time.Duration) *page {
+	t.Helper()
 	bctx := needBrowser(t)
 	ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, pageTimeout)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
 	p := &page{t: t, ctx: ctx}
 	t.Cleanup(func() {
 		cancelTimeout()

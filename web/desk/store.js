@@ -8,12 +8,17 @@
 //   revoked  per badge, the highest revoked serial from the feed
 //   passes   per badge, what this device last saw it do (inside or not)
 //   roster   per badge, name, delegation and category (offline_roster only)
-//   photos   per badge, the roster's thumbnail as a Blob
+//   photos   the roster's thumbnails as Blobs, keyed "badge id/serial" so
+//            that the list of what is held is read without the pictures
 
 export const DB_NAME = "accredit-desk";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 let db = null;
+// After a wipe nothing may write again until a new enrolment allows it: a
+// request still in flight from the signed-out session would otherwise
+// recreate the database it was deleted from.
+let wiped = false;
 
 function done(req) {
   return new Promise((resolve, reject) => {
@@ -31,24 +36,39 @@ function finished(tx) {
 }
 
 export async function open() {
+  if (wiped) {
+    throw new Error("this device was signed out");
+  }
   if (db) {
     return db;
   }
   const req = indexedDB.open(DB_NAME, DB_VERSION);
-  req.onupgradeneeded = () => {
+  req.onupgradeneeded = (ev) => {
     const d = req.result;
-    d.createObjectStore("kv");
-    d.createObjectStore("queue", { keyPath: "seq", autoIncrement: true });
-    d.createObjectStore("revoked", { keyPath: "badge_id" });
-    d.createObjectStore("passes", { keyPath: "badge_id" });
-    d.createObjectStore("roster", { keyPath: "badge_id" });
-    d.createObjectStore("photos", { keyPath: "badge_id" });
+    if (ev.oldVersion < 1) {
+      d.createObjectStore("kv");
+      d.createObjectStore("queue", { keyPath: "seq", autoIncrement: true });
+      d.createObjectStore("revoked", { keyPath: "badge_id" });
+      d.createObjectStore("passes", { keyPath: "badge_id" });
+      d.createObjectStore("roster", { keyPath: "badge_id" });
+    }
+    // Version 1 kept thumbnails by badge id with their URL; they are
+    // fetched again.
+    if (d.objectStoreNames.contains("photos")) {
+      d.deleteObjectStore("photos");
+    }
+    d.createObjectStore("photos");
   };
   db = await done(req);
   // Another tab deleting the database (signing out) must not be blocked by
   // this one holding it open.
   db.onversionchange = () => close();
   return db;
+}
+
+// allow lets a new enrolment store again after a wipe.
+export function allow() {
+  wiped = false;
 }
 
 export function close() {
@@ -59,11 +79,12 @@ export function close() {
 }
 
 // run gives fn the object stores of one transaction and resolves with
-// fn's result once the transaction has committed: a scan is queued when
-// its transaction is durable, not when the request succeeded.
-async function run(names, mode, fn) {
+// fn's result once the transaction has committed. strict waits until the
+// write is on disk, not only handed to the system: for the queue, where a
+// verdict on the screen must be a scan that survives a power cut.
+async function run(names, mode, fn, durability = "default") {
   const d = await open();
-  const tx = d.transaction(names, mode, mode === "readwrite" ? { durability: "strict" } : undefined);
+  const tx = d.transaction(names, mode, { durability });
   const stores = Object.fromEntries([names].flat().map((n) => [n, tx.objectStore(n)]));
   const result = fn(stores);
   await finished(tx);
@@ -98,6 +119,20 @@ export function putAll(name, values) {
   });
 }
 
+// keys lists a store's keys without reading its values.
+export function keys(name) {
+  return run(name, "readonly", (s) => s[name].getAllKeys());
+}
+
+// putBlobs stores {key, blob} pairs in a store with keys of its own.
+export function putBlobs(name, pairs) {
+  return run(name, "readwrite", (s) => {
+    for (const p of pairs) {
+      s[name].put(p.blob, p.key);
+    }
+  });
+}
+
 export function deleteKeys(name, keys) {
   return run(name, "readwrite", (s) => {
     for (const k of keys) {
@@ -115,7 +150,7 @@ export function clear(...names) {
 }
 
 export const queue = {
-  add: (scan) => run("queue", "readwrite", (s) => void s.queue.add(scan)),
+  add: (scan) => run("queue", "readwrite", (s) => void s.queue.add(scan), "strict"),
   // oldest returns up to n scans in the order they were made.
   oldest: (n) => run("queue", "readonly", (s) => s.queue.getAll(null, n)),
   remove: (seqs) => deleteKeys("queue", seqs),
@@ -125,6 +160,7 @@ export const queue = {
 // wipe forgets everything the device stored: its token, the roster, the
 // photos and the queue.
 export async function wipe() {
+  wiped = true;
   close();
   await new Promise((resolve) => {
     const req = indexedDB.deleteDatabase(DB_NAME);
