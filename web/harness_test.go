@@ -72,6 +72,24 @@ type server struct {
 	// overloaded link does, until setSilent(false) drops them.
 	mu     sync.Mutex
 	silent chan struct{}
+	// refused answers the browser's requests whose path ends so with a
+	// problem of that status, as a server that refuses them would.
+	refused map[string]int
+}
+
+// refuse makes the server refuse the browser's requests to paths ending in
+// suffix with status (0: accept them again).
+func (s *server) refuse(suffix string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refused == nil {
+		s.refused = map[string]int{}
+	}
+	if status == 0 {
+		delete(s.refused, suffix)
+	} else {
+		s.refused[suffix] = status
+	}
 }
 
 // harnessHeader marks the test's own requests, which a cut never drops.
@@ -128,7 +146,19 @@ func (s *server) serve(h http.Handler, w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Lock()
 		silent := s.silent
+		status := 0
+		for suffix, st := range s.refused {
+			if strings.HasSuffix(r.URL.Path, suffix) {
+				status = st
+			}
+		}
 		s.mu.Unlock()
+		if status != 0 {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"type":"urn:accredit:problem:test","title":"Refused by the test","status":%d,"detail":"refused by the test harness","code":"validation_failed"}`, status)
+			return
+		}
 		if silent != nil && strings.HasPrefix(r.URL.Path, "/v1/") {
 			select {
 			case <-r.Context().Done():
@@ -620,6 +650,24 @@ func (p *page) screenshot(path string) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		p.t.Fatal(err)
 	}
+}
+
+// idbGet reads one record of an IndexedDB store as JSON; "" when the
+// database, the store or the record does not exist.
+func (p *page) idbGet(name, store, key string) string {
+	p.t.Helper()
+	return eval[string](p, fmt.Sprintf(`(async () => {
+		const dbs = await indexedDB.databases();
+		if (!dbs.some((d) => d.name === %[1]q)) return "";
+		const db = await new Promise((ok, no) => { const r = indexedDB.open(%[1]q); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+		try {
+			if (!db.objectStoreNames.contains(%[2]q)) return "";
+			const v = await new Promise((ok) => { const r = db.transaction(%[2]q).objectStore(%[2]q).get(%[3]q); r.onsuccess = () => ok(r.result); });
+			return v === undefined ? "" : JSON.stringify(v);
+		} finally {
+			db.close();
+		}
+	})()`, name, store, key))
 }
 
 // idbStores counts the records of each store of an IndexedDB database;

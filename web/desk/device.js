@@ -64,8 +64,8 @@ export async function setKeys(items) {
 // load reads what the device stored into memory: the desk can start, and
 // judge, before the server has answered anything.
 export async function load() {
-  const [device, event, checkpoints, keys, lastSync, conflicts, presence, sounds] = await store.kv.many(
-    ["device", "event", "checkpoints", "keys", "lastSync", "conflicts", "presence", "sounds"]);
+  const [device, event, checkpoints, keys, lastSync, conflicts, presence, sounds, roster, photoKeys] = await store.kv.many(
+    ["device", "event", "checkpoints", "keys", "lastSync", "conflicts", "presence", "sounds", "roster", "photoKeys"]);
   if (!device) {
     return false;
   }
@@ -84,13 +84,12 @@ export async function load() {
   if (keys) {
     await setKeys(keys);
   }
-  const [revoked, passes, roster, photoKeys, queue] = await Promise.all([
-    store.getAll("revoked"), store.getAll("passes"), store.getAll("roster"), store.keys("photos"), store.getAll("queue")]);
+  const [revoked, passes, queue] = await Promise.all([store.getAll("revoked"), store.getAll("passes"), store.getAll("queue")]);
   state.revoked = new Map(revoked.map((r) => [r.badge_id, r.serial]));
   state.passes = new Map(passes.map((p) => [p.badge_id, p]));
-  state.roster = new Map(roster.map((r) => [r.badge_id, r]));
-  state.photos = new Set(photoKeys);
-  for (const r of roster) {
+  state.roster = new Map((roster ?? []).map((r) => [r.badge_id, r]));
+  state.photos = new Set(photoKeys ?? []);
+  for (const r of roster ?? []) {
     seeSerial(r.badge_id, r.serial);
   }
   for (const p of passes) {

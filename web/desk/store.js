@@ -3,16 +3,16 @@
 // no scan judged here is lost before the server has answered for it.
 //
 // Stores:
-//   kv       settings and cached server data by name (device, event, …)
+//   kv       settings and cached server data by name (device, event, the
+//            roster as one list — one read at start, not thousands — …)
 //   queue    scans judged on the device, oldest first, until uploaded
 //   revoked  per badge, the highest revoked serial from the feed
 //   passes   per badge, what this device last saw it do (inside or not)
-//   roster   per badge, name, delegation and category (offline_roster only)
-//   photos   the roster's thumbnails as Blobs, keyed "badge id/serial" so
-//            that the list of what is held is read without the pictures
+//   photos   the roster's thumbnails as Blobs, keyed "badge id/serial";
+//            kv "photoKeys" lists them, written with them
 
 export const DB_NAME = "accredit-desk";
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 
 let db = null;
 // After a wipe nothing may write again until a new enrolment allows it: a
@@ -45,19 +45,31 @@ export async function open() {
   const req = indexedDB.open(DB_NAME, DB_VERSION);
   req.onupgradeneeded = (ev) => {
     const d = req.result;
-    if (ev.oldVersion < 1) {
+    const has = (name) => d.objectStoreNames.contains(name);
+    if (!has("kv")) {
       d.createObjectStore("kv");
-      d.createObjectStore("queue", { keyPath: "seq", autoIncrement: true });
-      d.createObjectStore("revoked", { keyPath: "badge_id" });
-      d.createObjectStore("passes", { keyPath: "badge_id" });
-      d.createObjectStore("roster", { keyPath: "badge_id" });
     }
-    // Version 1 kept thumbnails by badge id with their URL; they are
-    // fetched again.
-    if (d.objectStoreNames.contains("photos")) {
+    if (!has("queue")) {
+      d.createObjectStore("queue", { keyPath: "seq", autoIncrement: true });
+    }
+    if (!has("revoked")) {
+      d.createObjectStore("revoked", { keyPath: "badge_id" });
+    }
+    if (!has("passes")) {
+      d.createObjectStore("passes", { keyPath: "badge_id" });
+    }
+    // Before version 3 the roster was a store of its own and thumbnails
+    // were keyed otherwise: both are fetched again. The queue is never
+    // touched by an upgrade.
+    if (has("roster")) {
+      d.deleteObjectStore("roster");
+    }
+    if (ev.oldVersion < 3 && has("photos")) {
       d.deleteObjectStore("photos");
     }
-    d.createObjectStore("photos");
+    if (!d.objectStoreNames.contains("photos")) {
+      d.createObjectStore("photos");
+    }
   };
   db = await done(req);
   // Another tab deleting the database (signing out) must not be blocked by
@@ -119,17 +131,18 @@ export function putAll(name, values) {
   });
 }
 
-// keys lists a store's keys without reading its values.
-export function keys(name) {
-  return run(name, "readonly", (s) => s[name].getAllKeys());
-}
-
-// putBlobs stores {key, blob} pairs in a store with keys of its own.
-export function putBlobs(name, pairs) {
-  return run(name, "readwrite", (s) => {
-    for (const p of pairs) {
-      s[name].put(p.blob, p.key);
+// photos changes the thumbnails held (adds {key, blob} pairs, deletes
+// keys) and writes the list of what is held in the same transaction, so
+// that the list never names a thumbnail that is not there.
+export function photos(add, remove, held) {
+  return run(["photos", "kv"], "readwrite", (s) => {
+    for (const p of add) {
+      s.photos.put(p.blob, p.key);
     }
+    for (const k of remove) {
+      s.photos.delete(k);
+    }
+    s.kv.put([...held], "photoKeys");
   });
 }
 

@@ -137,9 +137,11 @@ async function dropRoster() {
   if (state.roster.size === 0 && state.photos.size === 0) {
     return;
   }
-  await store.clear("roster", "photos");
   state.roster = new Map();
   state.photos = new Set();
+  await store.clear("photos");
+  await store.kv.del("roster");
+  await store.kv.del("photoKeys");
   changed("roster");
 }
 
@@ -160,17 +162,14 @@ export function refreshRoster() {
       }
       throw err;
     }
-    const ids = new Set(items.map((i) => i.badge_id));
-    const gone = [...state.roster.keys()].filter((id) => !ids.has(id));
     const wanted = new Set(items.filter((i) => i.photo_url).map(photoKey));
     const stale = [...state.photos].filter((k) => !wanted.has(k));
-    await store.putAll("roster", items);
-    await store.deleteKeys("roster", gone);
-    await store.deleteKeys("photos", stale);
+    await store.kv.set("roster", items);
     state.roster = new Map(items.map((i) => [i.badge_id, i]));
     for (const k of stale) {
       state.photos.delete(k);
     }
+    await store.photos([], stale, state.photos);
     for (const i of items) {
       seeSerial(i.badge_id, i.serial);
     }
@@ -191,10 +190,10 @@ async function fetchThumbnails(todo) {
   const flush = async () => {
     const b = batch;
     batch = [];
-    await store.putBlobs("photos", b);
     for (const p of b) {
       state.photos.add(p.key);
     }
+    await store.photos(b, [], state.photos);
   };
   const worker = async () => {
     while (next < todo.length) {
