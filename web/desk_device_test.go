@@ -99,6 +99,20 @@ func TestDeskRosterOff(t *testing.T) {
 	p := newPage(t)
 	p.enrol(d.enrolURL("Lane 8", "MAIN", "in"))
 	p.ready()
+	if v := p.scanPasted(b.code); !v.is("accepted", "", "false", "server") {
+		t.Fatalf("online verdict %+v", v)
+	}
+	p.waitFor(`(async () => {
+		const r = indexedDB.open("accredit-desk");
+		await new Promise((ok) => { r.onsuccess = ok; });
+		const q = r.result.transaction("kv").objectStore("kv").get("presence");
+		await new Promise((ok) => { q.onsuccess = ok; });
+		r.result.close();
+		return q.result?.answer.total === 1;
+	})()`, 10*time.Second)
+	if presence := p.idbGet("accredit-desk", "kv", "presence"); strings.Contains(presence, b.name) {
+		t.Errorf("without offline_roster the device stores names of who is inside: %s", presence)
+	}
 	p.syncNow()
 	if stores := p.idbStores("accredit-desk"); stores["photos"] != 0 {
 		t.Errorf("without offline_roster the device stores %v", stores)
@@ -109,8 +123,8 @@ func TestDeskRosterOff(t *testing.T) {
 	p.setOffline(true)
 	d.down.Store(true)
 	v := p.scanPasted(b.code)
-	if !v.is("accepted", "", "false", "device") {
-		t.Fatalf("offline verdict %+v", v)
+	if !v.is("accepted", "", "true", "device") {
+		t.Fatalf("offline verdict %+v, want a repeat judged on the device", v)
 	}
 	if strings.Contains(v.Text, b.name) || !strings.Contains(v.Text, "Name and photo are not available") {
 		t.Errorf("offline without a roster the verdict reads %q", v.Text)

@@ -119,8 +119,11 @@ export function refreshPresence() {
     state.presence = answer;
     state.presenceAt = new Date().toISOString();
     last.presence = Date.now();
-    await store.kv.set("presence", { answer, at: state.presenceAt });
     changed("presence");
+    // The list names people: it is kept on the device only where the
+    // event lets desks carry names (offline_roster); else the count alone.
+    const kept = state.event?.offline_roster ? answer : { ...answer, items: [], by_delegation: {} };
+    await store.kv.set("presence", { answer: kept, at: state.presenceAt });
   }));
 }
 
