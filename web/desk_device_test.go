@@ -71,6 +71,7 @@ func TestDeskSignOutWarnsAboutWaitingScans(t *testing.T) {
 	if v := p.scanPasted(b.code); v.Source != "device" {
 		t.Fatalf("offline verdict %+v", v)
 	}
+	p.waitFor(`document.querySelector("[data-pending]").dataset.pending === "1"`, 5*time.Second)
 	p.click("button", "Settings")
 	p.click("button", "Sign out")
 	p.waitFor(`document.querySelector("#signout").open`, 2*time.Second)

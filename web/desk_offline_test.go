@@ -53,9 +53,7 @@ func TestDeskOffline(t *testing.T) {
 			t.Errorf("%s: the verdict does not say the device judged it: %q", s.name, v.Text)
 		}
 	}
-	if got := p.pending(); got != "6" {
-		t.Fatalf("%s scans waiting, want 6", got)
-	}
+	p.waitFor(`document.querySelector("[data-pending]").dataset.pending === "6"`, 5*time.Second)
 
 	// Reload with no network: the service worker serves the desk, and the
 	// queue and the device's knowledge are still there.
@@ -70,6 +68,7 @@ func TestDeskOffline(t *testing.T) {
 	if v := p.scanPasted(revoked.code); !v.is("rejected", "revoked", "false", "device") {
 		t.Errorf("revoked, after the reload: verdict %+v", v)
 	}
+	p.waitFor(`document.querySelector("[data-pending]").dataset.pending === "8"`, 5*time.Second)
 	restored := time.Now()
 
 	// The network is back: every queued scan reaches the server.
@@ -140,6 +139,7 @@ func TestDeskServerSilent(t *testing.T) {
 	if ms := p.lastVerdictTime(); ms > 1000 {
 		t.Errorf("the next scan waited %.0f ms for a server known not to answer", ms)
 	}
+	p.waitFor(`document.querySelector("[data-pending]").dataset.pending === "2"`, 5*time.Second)
 	d.setSilent(false)
 	p.syncNow()
 	p.waitFor(`document.querySelector("[data-pending]").dataset.pending === "0"`, 10*time.Second)
@@ -162,6 +162,7 @@ func TestDeskRefusedUploadKeepsScans(t *testing.T) {
 	if v := p.scanPasted(b.code); v.Source != "device" {
 		t.Fatalf("offline verdict %+v", v)
 	}
+	p.waitFor(`document.querySelector("[data-pending]").dataset.pending === "1"`, 5*time.Second)
 	d.refuse("/scans/batch", 422)
 	d.down.Store(false)
 	p.setOffline(false)

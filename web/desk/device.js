@@ -24,6 +24,7 @@ export const state = {
   lastSync: null,
   conflicts: 0,
   syncProblem: "",
+  storeProblem: "", // a scan this device could not store
   reachable: true,
   sounds: true,
 };
@@ -143,6 +144,6 @@ export function forget() {
     device: null, event: null, checkpoints: [], keys: new Map(), eventTag: "", window: null,
     revoked: new Map(), seen: new Map(), passes: new Map(), roster: new Map(), photos: new Set(),
     queued: new Map(), pending: 0, presence: null, presenceAt: null, lastSync: null, conflicts: 0,
-    syncProblem: "", reachable: true,
+    syncProblem: "", storeProblem: "", reachable: true,
   });
 }

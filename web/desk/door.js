@@ -6,6 +6,7 @@ import { request, eventPath, Problem, Unreachable } from "./api.js";
 import { judge, normalize, verify } from "./judge.js";
 import { state, changed, checkpoint, online, notePass, noteQueued, seeSerial, photoKey } from "./device.js";
 import * as store from "./store.js";
+import { text } from "./strings.js";
 import { unreachable, reachable, upload, presenceAfterScan } from "./sync.js";
 
 const ONLINE_WAIT = 2000; // SPEC §10: then the device decides
@@ -96,14 +97,24 @@ async function judgeHere(code, claim, cp, direction, scanId) {
     antiPassback: !!state.event?.anti_passback,
     inside: state.passes.get(badgeId)?.inside ?? false,
   });
-  // Queued before it is shown: a verdict on the screen is a scan the
-  // device will not lose.
-  await store.queue.add({
+  // The queue's write waits for the disk (tens of milliseconds on a busy
+  // device); the verdict does not wait for it — the door's decision is
+  // made — but the count of waiting scans does, and a write that fails is
+  // shown, never passed over.
+  store.queue.add({
     scan_id: scanId, code, checkpoint: cp.code, direction, device: state.device.name,
     scanned_at: new Date(now).toISOString(), device_result: verdict.result, device_reason: verdict.reason,
     badge_id: badgeId ?? null,
+  }).then(() => {
+    state.pending++;
+    changed("queue");
+  }, (err) => {
+    noteQueued(badgeId, -1);
+    if (state.device) {
+      state.storeProblem = text.notStored(err?.message ?? String(err));
+      changed("queue");
+    }
   });
-  state.pending++;
   noteQueued(badgeId, 1);
   if (claim) {
     const pass = verdict.result === "accepted" ? notePass(badgeId, claim.serial, direction, now) : null;
@@ -112,7 +123,6 @@ async function judgeHere(code, claim, cp, direction, scanId) {
       store.putAll("passes", [pass]).catch(() => {});
     }
   }
-  changed("queue");
   const notes = [...verdict.notes];
   let holder = null;
   if (entry) {

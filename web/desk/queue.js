@@ -41,8 +41,9 @@ export function render() {
   setText(conflicts, text.conflicts(state.conflicts));
 
   const problem = $("#sync-problem");
-  problem.hidden = !state.syncProblem;
-  setText(problem, state.syncProblem ? text.syncProblem(state.syncProblem) : "");
+  const says = [state.storeProblem, state.syncProblem && text.syncProblem(state.syncProblem)].filter(Boolean).join(" ");
+  problem.hidden = !says;
+  setText(problem, says);
 
   const inside = $("#inside");
   const total = state.presence?.total;

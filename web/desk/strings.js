@@ -74,6 +74,7 @@ export const text = {
   never: "never",
   conflicts: (n) => (n === 1 ? "1 uploaded scan judged differently by the server" : `${n} uploaded scans judged differently by the server`),
   syncProblem: (detail) => `Upload refused, the scans are kept: ${detail}`,
+  notStored: (detail) => `A scan could not be stored on this device and will not be uploaded: ${detail}`,
 
   // Enrolment
   enrolTitle: "Enrol this device",

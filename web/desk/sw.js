@@ -5,7 +5,7 @@
 //
 // VERSION is a hash of the files below; a test (TestDeskServiceWorkerVersion)
 // recomputes it, so a changed file always reaches devices as a new cache.
-const VERSION = "desk-0ae9d95c5ce192af";
+const VERSION = "desk-df0d0ec2a9be5987";
 const SHELL = [
   "./",
   "api.js",
@@ -35,6 +35,11 @@ const scope = new URL(self.registration.scope);
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
+    // Where the browser can (Chromium's static routing), the API does not
+    // even pass through this worker: one hop fewer on every scan.
+    if (event.addRoutes) {
+      await event.addRoutes({ condition: { urlPattern: new URLPattern({ pathname: "/v1/*" }) }, source: "network" }).catch(() => {});
+    }
     const cache = await caches.open(VERSION);
     // reload: past the HTTP cache, so a new version gets new files.
     await cache.addAll(SHELL.map((f) => new Request(new URL(f, scope), { cache: "reload" })));
