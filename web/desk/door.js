@@ -14,18 +14,20 @@ const MAX_CODE = 512; // what the server takes; longer is no badge anyway
 
 // A verdict is what the scan screen shows:
 //   {result, reason, repeat, source: "server"|"device", notes: [],
-//    holder: {name, delegation, category, photo, badgeId} | null}
+//    holder: {name, delegation, category, photo, stored} | null}
+// where photo is the server's photo path (or "stored") and stored the key
+// of the roster's thumbnail when the device holds it.
 // or {problem: "message"} when the server refused the request itself.
 
 export async function scan(typed) {
-  const text = normalize(typed).slice(0, MAX_CODE);
+  const typedCode = normalize(typed).slice(0, MAX_CODE);
   const cp = checkpoint();
   const direction = state.device.direction;
   const scanId = crypto.randomUUID();
   // The reading to send: the one whose signature verifies here, so that a
   // Y/Z-swapped scan reaches the server as the badge's real code.
-  const claim = state.keys.size > 0 ? await verify(text, state.keys) : null;
-  const code = claim ? claim.code : text;
+  const claim = state.keys.size > 0 ? await verify(typedCode, state.keys) : null;
+  const code = claim ? claim.code : typedCode;
   if (online()) {
     try {
       if (claim && state.queued.has(claim.badgeId)) {
