@@ -31,6 +31,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/input"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -380,7 +381,7 @@ type page struct {
 	t       *testing.T
 	ctx     context.Context
 	mu      sync.Mutex
-	errors  []string // uncaught exceptions: each fails the test
+	errors  []string // uncaught exceptions and CSP violations: each fails the test
 	console []string // everything else the page logged, shown when it fails
 }
 
@@ -419,6 +420,23 @@ func newPageFor(t *testing.T, timeout time.Duration) *page {
 	}
 	exceptions := chromedp.Events(ctx, runtime.ExceptionThrown)
 	console := chromedp.Events(ctx, runtime.ConsoleAPICalled)
+	logged := chromedp.Events(ctx, cdplog.EntryAdded)
+	go func() {
+		for ev, err := range logged {
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			if ev.Entry.Source == cdplog.EntrySourceSecurity {
+				// A Content-Security-Policy violation: the page did something
+				// the server's policy forbids (inline code, another origin).
+				p.errors = append(p.errors, "security: "+ev.Entry.Text)
+			} else {
+				p.console = append(p.console, string(ev.Entry.Source)+": "+ev.Entry.Text)
+			}
+			p.mu.Unlock()
+		}
+	}()
 	go func() {
 		for ev, err := range exceptions {
 			if err != nil {
@@ -448,6 +466,9 @@ func newPageFor(t *testing.T, timeout time.Duration) *page {
 		}
 	}()
 	if _, err := chromedp.Call(ctx, runtime.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
