@@ -44,8 +44,8 @@ async function revoke(ctx, t, onChange) {
   if (!ok) return;
   try {
     await ctx.api.del(path`/tokens/${t.id}`);
-    ctx.status.show(A.revokedOk(t.name), 'ok');
     await onChange();
+    ctx.status.show(A.revokedOk(t.name), 'ok');
   } catch (err) {
     ctx.status.show(problemText(err), 'error');
   }
