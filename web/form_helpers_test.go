@@ -4,11 +4,13 @@ package web_test
 // portal): controls found by their label's text, as a person finds them.
 
 import (
-	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -75,26 +77,33 @@ func (p *page) text() string {
 	return p.visibleText("body")
 }
 
-// blobBytes fetches what a link on the page points at (a blob: URL of a
-// PDF or a spreadsheet the page made) and returns its bytes.
-func (p *page) blobBytes(linkText string) []byte {
+// download presses the control (a link or a button) that saves a file
+// and returns the file's name and bytes as the browser saved them: the
+// page's own fetch of a blob: URL is refused by its connect-src, as it
+// should be.
+func (p *page) download(roleName, name string) (string, []byte) {
 	p.t.Helper()
-	raw := eval[string](p, fmt.Sprintf(`(async () => {
-		const a = [...document.querySelectorAll('a')].find((a) => a.textContent.trim() === %q);
-		if (!a) return '';
-		const b = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
-		let s = '';
-		for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
-		return btoa(s);
-	})()`, linkText))
-	if raw == "" {
-		p.t.Fatalf("no link %q on the page", linkText)
-	}
-	var b []byte
-	if err := json.Unmarshal([]byte(`"`+raw+`"`), &b); err != nil {
+	dir := p.t.TempDir()
+	c := chromedp.FromContext(p.ctx)
+	params := cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow,
+		BrowserContextID: c.BrowserContextID, DownloadPath: dir}
+	if err := c.Browser.Call(p.ctx, cdpbrowser.CommandSetDownloadBehavior, params, nil); err != nil {
 		p.t.Fatal(err)
 	}
-	return b
+	p.click(roleName, name)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		files, _ := os.ReadDir(dir)
+		if len(files) == 1 && !strings.HasSuffix(files[0].Name(), ".crdownload") {
+			b, err := os.ReadFile(filepath.Join(dir, files[0].Name()))
+			if err == nil && len(b) > 0 {
+				return files[0].Name(), b
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.t.Fatalf("no file was downloaded by %s %q", roleName, name)
+	return "", nil
 }
 
 // has reports whether the page's rendered text holds s.

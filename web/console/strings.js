@@ -254,7 +254,7 @@ export const T = {
 
   print: {
     title: 'Print badges',
-    intro: 'Badges are A6 portrait, one per page. Revoked badges are never printed.',
+    intro: 'Badges are A6 portrait, four to an A4 sheet (two cuts separate them). Revoked badges are never printed.',
     delegation: 'Delegation', byDelegation: 'Print this delegation’s badges',
     all: 'Print all active badges', selectionHint: 'To print a selection, tick nominations in Review and press “Print selected”.',
     working: 'Preparing the PDF…',
