@@ -11,6 +11,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -118,4 +119,10 @@ func (p *page) has(s string) bool {
 func (p *page) goTo(hash string) {
 	p.t.Helper()
 	eval[bool](p, fmt.Sprintf(`(location.hash = %q, true)`, hash))
+}
+
+// emulateMedia renders the page for "print" (or "" for the screen again).
+func emulateMedia(p *page, media string) error {
+	_, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+	return err
 }
