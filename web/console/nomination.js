@@ -197,6 +197,7 @@ async function substitute(ctx, ev, old) {
         () => ctx.api.post(path`/events/${ev.code}/nominations/${old.id}/substitute`, b));
       dlg.close();
       ctx.status.show(N.substituted, 'ok');
+      ctx.status.carry();
       ctx.navigate(`#/events/${encodeURIComponent(ev.code)}/nominations/${encodeURIComponent(created.id)}`);
     } catch (err) {
       showErrors(form, err);

@@ -99,6 +99,7 @@ export async function create({ api, main, status, navigate }) {
     try {
       const created = await busy(form.querySelector('[type=submit]'), () => api.post('/events', bodyOf(form)));
       status.show(F.created(created.code), 'ok');
+      status.carry();
       navigate(`#/events/${encodeURIComponent(created.code)}`);
     } catch (err) {
       showErrors(form, err);

@@ -154,7 +154,20 @@ export class Status {
       el('span', { class: 'toast-text' }, message), ...extra, close));
   }
 
-  clear() { this.node.replaceChildren(); }
+  clear() {
+    this.carried = false;
+    this.node.replaceChildren();
+  }
+
+  // carry keeps the message shown across the next change of screen (an
+  // "Event created" said just before going to the event); expire, called
+  // on each change of screen, clears any other.
+  carry() { this.carried = true; }
+
+  expire() {
+    if (this.carried) this.carried = false;
+    else this.clear();
+  }
 }
 
 // Photos: an <img> whose picture needs the bearer token is fetched when
