@@ -48,6 +48,20 @@ func TestConsoleSignsInByTheFirstStartLink(t *testing.T) {
 	p.set("Secretariat token", s.admin)
 	p.click("button", "Sign in")
 	p.waitText("Signed in as test admin", wait)
+
+	// A token revoked while in use: the next call signs the console out.
+	other := s.call("POST", "/v1/tokens", s.admin, map[string]any{"name": "night shift", "role": "secretariat"}).want(201).json()
+	p.click("button", "Sign out")
+	p.waitText("Sign in to the console", wait)
+	p.set("Secretariat token", other["token"].(string))
+	p.click("button", "Sign in")
+	p.waitText("Signed in as night shift", wait)
+	s.call("DELETE", "/v1/tokens/"+other["id"].(string), s.admin, nil).want(204)
+	p.click("link", "Focal points")
+	p.waitText("Your session has ended", wait)
+	if eval[int](p, `sessionStorage.length`) != 0 {
+		t.Fatal("a refused token stayed in sessionStorage")
+	}
 }
 
 func TestConsoleSetsUpAnEvent(t *testing.T) {
@@ -76,6 +90,15 @@ func TestConsoleSetsUpAnEvent(t *testing.T) {
 	p.check("Head of delegation")
 	p.click("button", "Add checkpoint")
 	p.waitText("Checkpoint RATSAAL added.", wait)
+
+	// A session of the agenda, in the officer's time zone.
+	p.fill("Session title", "Opening plenary")
+	p.set("Starts", "2031-05-12T09:30")
+	p.set("Ends", "2031-05-12T11:00")
+	p.fill("Room", "Neuer Saal")
+	p.set("Capacity", "250")
+	p.click("button", "Add session")
+	p.waitText("Session “Opening plenary” added.", wait)
 
 	// Austria gets one more seat in person and no online seat.
 	p.set("Find a delegation", "Austria")
@@ -112,6 +135,16 @@ func TestConsoleSetsUpAnEvent(t *testing.T) {
 	s.call("GET", "/v1/events/PEM-2031/checkpoints", s.admin, nil).want(200).decode(&cps)
 	if len(cps.Items) != 1 || cps.Items[0].Direction != "in" || len(cps.Items[0].Categories) != 1 || cps.Items[0].Categories[0] != "head_of_delegation" {
 		t.Fatalf("checkpoints: %+v", cps)
+	}
+	var ss struct {
+		Items []struct {
+			Title, Room string
+			Capacity    *int
+		}
+	}
+	s.call("GET", "/v1/events/PEM-2031/sessions", s.admin, nil).want(200).decode(&ss)
+	if len(ss.Items) != 1 || ss.Items[0].Room != "Neuer Saal" || ss.Items[0].Capacity == nil || *ss.Items[0].Capacity != 250 {
+		t.Fatalf("sessions: %+v", ss)
 	}
 	var q struct {
 		Items []struct {

@@ -122,7 +122,7 @@ export const T = {
     statusChanged: (s) => `The event is now ${s}.`,
   },
   sessions: {
-    title: 'Sessions', add: 'Add session', name: 'Title', startsAt: 'Starts', endsAt: 'Ends', room: 'Room',
+    title: 'Sessions', add: 'Add session', name: 'Session title', startsAt: 'Starts', endsAt: 'Ends', room: 'Room',
     capacity: 'Capacity', approved: 'Approved', empty: 'No session yet.', added: (t) => `Session “${t}” added.`,
   },
   checkpoints: {
