@@ -60,7 +60,7 @@ func printVisible(p *page) string {
 		p.t.Fatal(err)
 	}
 	defer emulateMedia(p, "")
-	return p.text()
+	return p.pageText()
 }
 
 func TestConsoleReportsAndListOfParticipants(t *testing.T) {

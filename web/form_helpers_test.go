@@ -66,14 +66,14 @@ func (p *page) waitText(s string, timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
 	for !p.has(s) {
 		if time.Now().After(deadline) {
-			p.t.Fatalf("waited %v for %q; the page says:\n%s", timeout, s, p.text())
+			p.t.Fatalf("waited %v for %q; the page says:\n%s", timeout, s, p.pageText())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 }
 
-// text is the page's rendered text.
-func (p *page) text() string {
+// pageText is the page's rendered text (the portal's harness has text(selector)).
+func (p *page) pageText() string {
 	p.t.Helper()
 	return p.visibleText("body")
 }
@@ -110,7 +110,7 @@ func (p *page) download(roleName, name string) (string, []byte) {
 // has reports whether the page's rendered text holds s.
 func (p *page) has(s string) bool {
 	p.t.Helper()
-	return strings.Contains(p.text(), s)
+	return strings.Contains(p.pageText(), s)
 }
 
 // goTo follows an in-app address (a hash such as #/events/X/review) as a
