@@ -111,6 +111,11 @@ func TestConsoleSetsUpAnEvent(t *testing.T) {
 	p.click("button", "Open registration")
 	p.waitText("The event is now Open.", wait)
 
+	// Emptying a quota in the edit form makes it unlimited again.
+	p.set("Participating States: quota Online", "")
+	p.click("button", "Save changes")
+	p.waitText("Saved.", wait)
+
 	var ev struct {
 		Status       string
 		Format       string
@@ -119,9 +124,15 @@ func TestConsoleSetsUpAnEvent(t *testing.T) {
 		Capacity     struct {
 			InPerson *int `json:"in_person"`
 		}
-		Quotas map[string]struct{ InPerson, Online *int } `json:"quotas"`
+		Quotas map[string]struct {
+			InPerson *int `json:"in_person"`
+			Online   *int `json:"online"`
+		} `json:"quotas"`
 	}
 	s.call("GET", "/v1/events/PEM-2031", s.admin, nil).want(200).decode(&ev)
+	if ps := ev.Quotas["participating_state"]; ps.InPerson == nil || *ps.InPerson != 3 || ps.Online != nil {
+		t.Errorf("participating States' quotas after emptying Online: %+v", ps)
+	}
 	if ev.Status != "open" || ev.Format != "hybrid" || !ev.AntiPassback || len(ev.InvitedKinds) != 2 ||
 		ev.Capacity.InPerson == nil || *ev.Capacity.InPerson != 300 {
 		t.Fatalf("event: %+v", ev)

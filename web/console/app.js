@@ -26,6 +26,7 @@ document.getElementById('skip').textContent = T.skip;
 let api = null;
 let me = null;
 let leave = null; // the current screen's clean-up
+let routeGen = 0; // which route is current: a screen still loading for an older one draws nothing
 
 // Routes: a pattern of path segments (":x" captures) and its screen.
 const routes = [
@@ -83,11 +84,17 @@ async function route() {
     main.replaceChildren(el('h1', null, T.notFound), el('p', null, el('a', { href: '#/events' }, T.backToEvents)));
     return;
   }
-  const ctx = { api, me, main, params: m.params, query, status, navigate, onLeave: (f) => { leave = f; } };
+  const gen = ++routeGen;
+  const current = () => gen === routeGen;
+  // The screen's view of <main>: once the officer has moved on, a screen
+  // whose data arrives late draws nothing and stops its timers at once.
+  const view = { replaceChildren: (...nodes) => { if (current()) main.replaceChildren(...nodes); } };
+  const onLeave = (f) => { if (current()) leave = f; else f(); };
+  const ctx = { api, me, main: view, params: m.params, query, status, navigate, onLeave };
   try {
     await m.screen(ctx);
   } catch (err) {
-    if (err.status === 401) return;
+    if (err.status === 401 || !current()) return;
     main.replaceChildren(el('div', { class: 'panel error-panel', role: 'alert' }, el('p', null, problemText(err))),
       el('p', null, el('a', { href: '#/events' }, T.backToEvents)));
   }
@@ -115,6 +122,7 @@ function header() {
 }
 
 function signOut(message) {
+  routeGen += 1; // a screen still loading draws nothing over the sign-in
   session.signOut();
   api = null;
   me = null;

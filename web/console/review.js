@@ -82,7 +82,7 @@ class Queue {
       el('th', { scope: 'col' }, R.status),
       el('th', { scope: 'col' }, R.outcome)));
     this.node = el('section', { class: 'panel queue' },
-      el('div', { class: 'bulk', role: 'group', 'aria-label': R.selected('') },
+      el('div', { class: 'bulk', role: 'group', 'aria-label': R.bulk },
         el('span', { class: 'select-all' }, this.selectAll, el('label', { for: 'select-all' }, R.selectAll)),
         this.selCount, this.approveBtn, this.rejectBtn, this.printBtn),
       this.progress, this.printResult,

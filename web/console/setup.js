@@ -79,15 +79,13 @@ function eventForm(ev, isNew) {
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary' }, isNew ? F.create : F.save)));
 }
 
-// bodyOf reads the form into an event: times to RFC 3339, kinds without
-// any quota left out (unlimited either way).
+// bodyOf reads the form into an event: times to RFC 3339. Every kind's
+// quotas are sent, null ones too: a PATCH merges the quotas it is given
+// into the event's, so a quota emptied here must be sent as null to go.
 function bodyOf(form) {
   const b = readForm(form);
   for (const f of TIME_FIELDS) b[f] = fromLocalInput(b[f]);
   b.invited_kinds = b.invited_kinds || [];
-  for (const k of Object.keys(b.quotas || {})) {
-    if (b.quotas[k].in_person === null && b.quotas[k].online === null) delete b.quotas[k];
-  }
   return b;
 }
 

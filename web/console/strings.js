@@ -191,6 +191,7 @@ export const T = {
     apply: 'Filter',
     selectAll: 'Select all on this page',
     pick: 'Selected',
+    bulk: 'Actions on the selected nominations',
     selectOne: (name) => `Select ${name}`,
     photo: 'Photo', name: 'Name', category: 'Category', outcome: 'Outcome',
     count: (n, more) => (more ? `${n} shown, more to load` : `${n} shown`),
