@@ -2,9 +2,10 @@
 // sends each address to its screen (#/events/PEM-2026/review), so that
 // reload and back work.
 
-import { Api } from '/lib/api.js';
+import { Api, apiTexts } from '/lib/api.js';
 import { Session } from '/lib/session.js';
-import { el, Status, field } from '/lib/dom.js';
+import { el, Status, field, texts } from '/lib/dom.js';
+import { formTexts } from '/lib/form.js';
 import { T, label } from './strings.js';
 import { problemText, forgetCache } from './common.js';
 import * as events from './events.js';
@@ -16,6 +17,10 @@ import * as nomination from './nomination.js';
 import * as print from './print.js';
 import * as door from './door.js';
 import * as report from './report.js';
+
+Object.assign(texts, { ok: T.ok, cancel: T.cancel, dismiss: T.dismiss });
+formTexts.heading = T.formErrors;
+Object.assign(apiTexts, { timeout: T.errors.timeout, offline: T.errors.offline });
 
 const session = new Session('console');
 const main = document.getElementById('main');

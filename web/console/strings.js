@@ -8,6 +8,9 @@ export const T = {
   save: 'Save',
   saved: 'Saved.',
   cancel: 'Cancel',
+  ok: 'OK',
+  dismiss: 'Dismiss',
+  formErrors: 'Please correct the following:',
   close: 'Close',
   refresh: 'Refresh',
   loadMore: 'Load more',
@@ -34,6 +37,8 @@ export const T = {
 
   errors: {
     network: 'The server cannot be reached. Check the connection and try again.',
+    timeout: (seconds) => `no answer within ${seconds} s`,
+    offline: 'no connection',
     generic: (detail) => `Something went wrong: ${detail}`,
   },
 

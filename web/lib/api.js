@@ -5,6 +5,13 @@
 
 const JSON_TYPE = 'application/json';
 
+// apiTexts are the details of failures that have no answer to quote; an
+// app sets them from its strings module.
+export const apiTexts = {
+  timeout: (seconds) => `no answer within ${seconds} s`,
+  offline: 'the server cannot be reached',
+};
+
 // ApiError is a failed call. `code` is the problem's machine-readable code
 // (SPEC §4), `network` when no answer came; `fields` maps a JSON field
 // path (`document.number`) to its message; `rows` lists an import's
@@ -93,7 +100,7 @@ export class Api {
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError({
         code: 'network',
-        detail: ctrl.signal.aborted ? `no answer within ${Math.round(ms / 1000)} s` : 'the server cannot be reached',
+        detail: ctrl.signal.aborted ? apiTexts.timeout(Math.round(ms / 1000)) : apiTexts.offline,
       });
       if (e.status === 401 && this.onUnauthorized) this.onUnauthorized(e);
       throw e;

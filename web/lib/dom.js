@@ -5,6 +5,10 @@
 const SVG_NS = 'http://www.w3.org/2000/svg';
 let nextId = 0;
 
+// texts are the few words the helpers show themselves; an app sets them
+// from its strings module (Object.assign(texts, {...})).
+export const texts = { ok: 'OK', cancel: 'Cancel', dismiss: 'Dismiss' };
+
 // uid gives a control an id for <label for> and aria-describedby.
 export function uid(prefix = 'x') {
   nextId += 1;
@@ -114,7 +118,7 @@ export function appendRows(body, columns, rows, rowAttrs) {
 // confirm asks a question in a modal <dialog>; with `input` (an element
 // or a function returning one) it resolves to the form's values, else
 // true; Cancel or Escape resolve to null.
-export function confirm({ title, message, ok = 'OK', cancel = 'Cancel', body, danger = false }) {
+export function confirm({ title, message, ok = texts.ok, cancel = texts.cancel, body, danger = false }) {
   return new Promise((resolve) => {
     const form = el('form', { method: 'dialog' });
     const heading = el('h2', { id: uid('dlg') }, title);
@@ -149,7 +153,7 @@ export class Status {
   // show a message; kind ∈ info, ok, error. Extra nodes (links) may follow.
   show(message, kind = 'info', ...extra) {
     const close = el('button', { type: 'button', class: 'link', onclick: () => this.clear() }, '×');
-    close.setAttribute('aria-label', 'Dismiss');
+    close.setAttribute('aria-label', texts.dismiss);
     this.node.replaceChildren(el('div', { class: ['toast', kind], dataset: { kind } },
       el('span', { class: 'toast-text' }, message), ...extra, close));
   }

@@ -5,6 +5,13 @@
 
 import { el, uid } from './dom.js';
 
+// formTexts are the words of the summary; an app sets them from its
+// strings module.
+export const formTexts = {
+  heading: 'Please correct the following:',
+  row: (r) => `Row ${r.row}${r.field ? `, ${r.field}` : ''}: ${r.message}`,
+};
+
 export function clearErrors(form) {
   for (const n of form.querySelectorAll('.field-error, .form-summary')) n.remove();
   for (const c of form.querySelectorAll('[aria-invalid]')) {
@@ -29,7 +36,7 @@ function control(form, p) {
 // showErrors puts err's field messages beside their controls and a
 // summary (with err.detail and any row problems) at the top; the summary
 // takes the focus so that a keyboard or screen-reader user lands on it.
-export function showErrors(form, err, { heading = 'Please correct the following:', fieldLabel } = {}) {
+export function showErrors(form, err, { heading = formTexts.heading, fieldLabel } = {}) {
   clearErrors(form);
   const items = [];
   for (const [p, message] of err.fields || []) {
@@ -45,7 +52,7 @@ export function showErrors(form, err, { heading = 'Please correct the following:
       items.push(el('li', null, `${label}: ${message}`));
     }
   }
-  for (const r of err.rows || []) items.push(el('li', null, `Row ${r.row}${r.field ? `, ${r.field}` : ''}: ${r.message}`));
+  for (const r of err.rows || []) items.push(el('li', null, formTexts.row(r)));
   const summary = el('div', { class: 'form-summary', role: 'alert', tabindex: '-1' },
     el('p', { class: 'summary-title' }, items.length ? heading : err.detail || err.message),
     items.length && err.detail ? el('p', null, err.detail) : null,
