@@ -108,6 +108,16 @@ func TestConsoleScreenshots(t *testing.T) {
 		p.goTo("#/events/" + ev + "/door")
 		p.waitText("4 inside now", wait)
 		shot("door-" + sz.name)
+		if !sz.mobile { // the evacuation list as it prints
+			if err := emulateMedia(p, "print"); err != nil {
+				t.Fatal(err)
+			}
+			eval[bool](p, `(window.dispatchEvent(new Event('beforeprint')), true)`)
+			shot("evacuation-print")
+			if err := emulateMedia(p, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
 
 		p.goTo("#/events/" + ev + "/report")
 		p.waitFor(`!!document.querySelector('svg.gender-chart')`, wait)

@@ -5,7 +5,7 @@
 import { el, field, table } from '/lib/dom.js';
 import { path } from '/lib/api.js';
 import { T, label } from './strings.js';
-import { eventHeader, categoryChip, delegations, delegationName, section, busy } from './common.js';
+import { eventHeader, categoryChip, delegations, delegationName, busy, dateRange } from './common.js';
 
 const D = T.door;
 
@@ -74,7 +74,7 @@ function evacuation(ev, dels, p) {
   const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || delegationName(dels, a[0]).localeCompare(delegationName(dels, b[0])));
   const now = new Date().toLocaleString();
   return el('div', null,
-    el('p', { class: 'print-only event-line' }, `${ev.title} · ${ev.venue || ''}`),
+    el('p', { class: 'print-only event-line' }, [ev.venue, dateRange(ev.starts_on, ev.ends_on)].filter(Boolean).join(' · ')),
     el('p', { class: 'big-number', dataset: { total: String(p.total) } }, D.inside(p.total)),
     el('p', { class: 'muted printed-at' }, D.asOf(now)),
     ordered.length ? null : el('p', null, D.nobody),
