@@ -279,3 +279,32 @@ func TestConsoleQueuePagesAndFiltersOnTheServer(t *testing.T) {
 	p.set("Delegation", "Austria")
 	p.waitText("No nomination matches these filters.", wait)
 }
+
+// TestConsoleReviewByKeyboardAlone: sign in, select a nomination and
+// approve it with Tab, Space and Enter only.
+func TestConsoleReviewByKeyboardAlone(t *testing.T) {
+	s := newServer(t)
+	conEvent(s, "KEY-2030")
+	id, name := nominate(s, "KEY-2030", 2, true)
+	nominate(s, "KEY-2030", 3, true)
+	p := newPage(t)
+	p.open(s.URL + "/console/#/events/KEY-2030/review")
+	p.waitFocus("Secretariat token")
+	p.paste(s.admin)
+	p.enter()
+	p.waitText("Signed in as test admin", wait)
+	p.waitFor(`document.querySelectorAll('.review-table tbody tr[data-id]').length === 2`, wait)
+	p.tabTo("Select "+name, false)
+	p.keys(" ")
+	p.waitText("1 selected", wait)
+	p.tabTo("Approve selected", true)
+	p.enter()
+	p.waitText("1 done, 0 failed", wait)
+	if st := s.call("GET", "/v1/events/KEY-2030/nominations/"+id, s.admin, nil).want(200).str("status"); st != "approved" {
+		t.Fatalf("status %q after approving by keyboard", st)
+	}
+	// The focus is visible: the focused button draws an outline.
+	if o := eval[string](p, `getComputedStyle(document.activeElement).outlineStyle`); o == "none" {
+		t.Errorf("the focused control shows no outline")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // set gives the control labelled label a value, as picking a date, a
@@ -125,4 +126,25 @@ func (p *page) goTo(hash string) {
 func emulateMedia(p *page, media string) error {
 	_, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
 	return err
+}
+
+// tabTo presses Tab (Shift+Tab when back) until the focused control's
+// accessible name — its label, or its text for a button — is name, as a
+// keyboard user moves through a page; it fails after 60 presses.
+func (p *page) tabTo(name string, back bool) {
+	p.t.Helper()
+	var opts []chromedp.KeyOption
+	if back {
+		opts = append(opts, chromedp.KeyModifiers(chromedp.ModifierShift))
+	}
+	for range 60 {
+		p.do(chromedp.KeyEvent(kb.Tab, opts...))
+		got := eval[string](p, `(() => { const e = document.activeElement; if (!e) return '';
+			if (e.labels && e.labels.length) return e.labels[0].textContent.trim();
+			return (e.getAttribute('aria-label') || e.textContent).trim(); })()`)
+		if got == name {
+			return
+		}
+	}
+	p.t.Fatalf("Tab never reached %q", name)
 }

@@ -86,8 +86,10 @@ export function section(title, ...children) {
   return el('section', { class: 'panel' }, h, ...children);
 }
 
-// busy disables a button while its work runs.
+// busy disables a button while its work runs. A disabled button loses
+// the focus; a keyboard user gets it back where it was.
 export async function busy(button, work) {
+  const hadFocus = document.activeElement === button;
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try {
@@ -95,5 +97,7 @@ export async function busy(button, work) {
   } finally {
     button.disabled = false;
     button.removeAttribute('aria-busy');
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (hadFocus && lost && button.isConnected) button.focus();
   }
 }
