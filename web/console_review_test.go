@@ -133,6 +133,7 @@ func TestConsoleApprovesTwentyAtOnceAndShowsEachOutcome(t *testing.T) {
 	p.waitText("20 selected", wait)
 	p.click("button", "Approve selected")
 	p.waitText("19 done, 1 failed", 60*time.Second)
+	noNullText(t, p)
 
 	out := rowOutcomes(p)
 	var failed []string
@@ -158,6 +159,7 @@ func TestConsoleApprovesTwentyAtOnceAndShowsEachOutcome(t *testing.T) {
 	p.waitFor(`document.querySelector('tr[data-outcome="capacity_reached"] input[type=checkbox]').checked`, wait)
 	p.click("button", "Reject selected…")
 	p.waitFor(`!!document.querySelector('dialog[open]')`, wait)
+	noNullText(t, p)
 	p.set("Reason", "Quota for this delegation is used up")
 	p.click("button", "Reject")
 	p.waitText("1 done, 0 failed", wait)

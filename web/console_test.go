@@ -7,6 +7,7 @@ package web_test
 // checks the server's state through the API.
 
 import (
+	"regexp"
 	"testing"
 	"time"
 )
@@ -104,6 +105,7 @@ func TestConsoleSetsUpAnEvent(t *testing.T) {
 	p.set("Find a delegation", "Austria")
 	p.click("button", "Change the quota of Austria")
 	p.waitFor(`!!document.querySelector('dialog[open]')`, wait)
+	noNullText(t, p)
 	p.set("In person", "4")
 	p.set("Online", "0")
 	p.click("button", "Save")
@@ -198,5 +200,14 @@ func TestConsoleShowsFieldErrorsOfAnEvent(t *testing.T) {
 	}
 	if got := eval[string](p, `document.activeElement.className`); got != "form-summary" {
 		t.Errorf("focus on %q, want the summary", got)
+	}
+}
+
+// noNullText fails when the page shows the word "null": a missing value
+// passed where text belongs.
+func noNullText(t *testing.T, p *page) {
+	t.Helper()
+	if txt := p.pageText(); regexp.MustCompile(`\bnull\b`).MatchString(txt) {
+		t.Errorf("the page shows \"null\":\n%s", txt)
 	}
 }

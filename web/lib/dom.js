@@ -124,8 +124,8 @@ export function confirm({ title, message, ok = texts.ok, cancel = texts.cancel, 
     const heading = el('h2', { id: uid('dlg') }, title);
     const dlg = el('dialog', { class: 'dialog', 'aria-labelledby': heading.id }, form);
     const okBtn = el('button', { type: 'submit', value: 'ok', class: danger ? 'danger' : 'primary' }, ok);
-    form.append(heading, message ? el('p', null, message) : null, body || null,
-      el('div', { class: 'actions' }, okBtn, el('button', { type: 'button', onclick: () => dlg.close('') }, cancel)));
+    append(form, [heading, message ? el('p', null, message) : null, body || null,
+      el('div', { class: 'actions' }, okBtn, el('button', { type: 'button', onclick: () => dlg.close('') }, cancel))]);
     let submitted = false;
     form.addEventListener('submit', (ev) => {
       if (!form.checkValidity()) { ev.preventDefault(); form.reportValidity(); return; }
