@@ -147,3 +147,40 @@ func TestDeskServerSilent(t *testing.T) {
 		t.Errorf("the server holds %d scans, want 2", n)
 	}
 }
+
+// TestDeskRefusedUploadKeepsScans: a server that refuses a whole batch
+// (a 4xx) drops nothing: the scans stay queued, the page says why, and
+// they go up once the server takes them.
+func TestDeskRefusedUploadKeepsScans(t *testing.T) {
+	d := newDesk(t)
+	b := d.issue("delegate")
+	p := newPage(t)
+	p.enrol(d.enrolURL("Lane 11", "MAIN", "in"))
+	p.ready()
+	p.setOffline(true)
+	d.down.Store(true)
+	if v := p.scanPasted(b.code); v.Source != "device" {
+		t.Fatalf("offline verdict %+v", v)
+	}
+	d.refuse("/scans/batch", 422)
+	d.down.Store(false)
+	p.setOffline(false)
+	p.waitFor(`!document.querySelector("#sync-problem").hidden`, 10*time.Second)
+	if got := p.pending(); got != "1" {
+		t.Fatalf("after a refused upload %s scans wait, want 1", got)
+	}
+	if msg := p.visibleText("#sync-problem"); !strings.Contains(msg, "refused by the test harness") || !strings.Contains(msg, "kept") {
+		t.Errorf("the page says %q about the refused upload", msg)
+	}
+	p.reload()
+	p.waitFor(`document.body.dataset.screen === "desk"`, 10*time.Second)
+	if got := p.pending(); got != "1" {
+		t.Fatalf("after a reload %s scans wait, want 1", got)
+	}
+	d.refuse("/scans/batch", 0)
+	p.syncNow()
+	p.waitFor(`document.querySelector("[data-pending]").dataset.pending === "0" && document.querySelector("#sync-problem").hidden`, 10*time.Second)
+	if n := len(d.scans()); n != 1 {
+		t.Errorf("the server holds %d scans, want 1", n)
+	}
+}

@@ -72,6 +72,24 @@ type server struct {
 	// overloaded link does, until setSilent(false) drops them.
 	mu     sync.Mutex
 	silent chan struct{}
+	// refused answers the browser's requests whose path ends so with a
+	// problem of that status, as a server that refuses them would.
+	refused map[string]int
+}
+
+// refuse makes the server refuse the browser's requests to paths ending in
+// suffix with status (0: accept them again).
+func (s *server) refuse(suffix string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refused == nil {
+		s.refused = map[string]int{}
+	}
+	if status == 0 {
+		delete(s.refused, suffix)
+	} else {
+		s.refused[suffix] = status
+	}
 }
 
 // harnessHeader marks the test's own requests, which a cut never drops.
@@ -128,7 +146,19 @@ func (s *server) serve(h http.Handler, w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Lock()
 		silent := s.silent
+		status := 0
+		for suffix, st := range s.refused {
+			if strings.HasSuffix(r.URL.Path, suffix) {
+				status = st
+			}
+		}
 		s.mu.Unlock()
+		if status != 0 {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"type":"urn:accredit:problem:test","title":"Refused by the test","status":%d,"detail":"refused by the test harness","code":"validation_failed"}`, status)
+			return
+		}
 		if silent != nil && strings.HasPrefix(r.URL.Path, "/v1/") {
 			select {
 			case <-r.Context().Done():
@@ -181,6 +211,28 @@ func (a *answer) decode(v any) {
 // (sent as is, with the content type in ctype) or a value sent as JSON.
 func (s *server) call(method, path, token string, body any, ctype ...string) *answer {
 	s.t.Helper()
+	a, err := s.send(method, path, token, body, ctype...)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return a
+}
+
+// try is call as the secretariat, for other goroutines than the test's:
+// a transport error is an answer with status 0.
+func (s *server) try(method, path string, body any, ctype string) *answer {
+	var types []string
+	if ctype != "" {
+		types = append(types, ctype)
+	}
+	a, err := s.send(method, path, s.admin, body, types...)
+	if err != nil {
+		return &answer{t: s.t, Body: []byte(err.Error())}
+	}
+	return a
+}
+
+func (s *server) send(method, path, token string, body any, ctype ...string) (*answer, error) {
 	var rd io.Reader
 	ct := "application/json"
 	switch b := body.(type) {
@@ -193,13 +245,13 @@ func (s *server) call(method, path, token string, body any, ctype ...string) *an
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
-			s.t.Fatal(err)
+			return nil, err
 		}
 		rd = bytes.NewReader(j)
 	}
 	req, err := http.NewRequest(method, s.URL+path, rd)
 	if err != nil {
-		s.t.Fatal(err)
+		return nil, err
 	}
 	req.Header.Set(harnessHeader, "1")
 	if token != "" {
@@ -210,14 +262,14 @@ func (s *server) call(method, path, token string, body any, ctype ...string) *an
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		s.t.Fatal(err)
+		return nil, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		s.t.Fatal(err)
+		return nil, err
 	}
-	return &answer{t: s.t, Status: res.StatusCode, Body: b}
+	return &answer{t: s.t, Status: res.StatusCode, Body: b}, nil
 }
 
 // portrait is a real JPEG a photo check accepts: a head and shoulders on a
@@ -332,13 +384,21 @@ type page struct {
 	console []string // everything else the page logged, shown when it fails
 }
 
-const pageTimeout = 60 * time.Second
+// pageTimeout bounds a test's whole use of its page: a hung page fails
+// the test rather than the test binary.
+const pageTimeout = 90 * time.Second
 
 func newPage(t *testing.T) *page {
 	t.Helper()
+	return newPageFor(t, pageTimeout)
+}
+
+// newPageFor is newPage for a test that runs longer (a measurement).
+func newPageFor(t *testing.T, timeout time.Duration) *page {
+	t.Helper()
 	bctx := needBrowser(t)
 	ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, pageTimeout)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
 	p := &page{t: t, ctx: ctx}
 	t.Cleanup(func() {
 		cancelTimeout()
@@ -590,6 +650,24 @@ func (p *page) screenshot(path string) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		p.t.Fatal(err)
 	}
+}
+
+// idbGet reads one record of an IndexedDB store as JSON; "" when the
+// database, the store or the record does not exist.
+func (p *page) idbGet(name, store, key string) string {
+	p.t.Helper()
+	return eval[string](p, fmt.Sprintf(`(async () => {
+		const dbs = await indexedDB.databases();
+		if (!dbs.some((d) => d.name === %[1]q)) return "";
+		const db = await new Promise((ok, no) => { const r = indexedDB.open(%[1]q); r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+		try {
+			if (!db.objectStoreNames.contains(%[2]q)) return "";
+			const v = await new Promise((ok) => { const r = db.transaction(%[2]q).objectStore(%[2]q).get(%[3]q); r.onsuccess = () => ok(r.result); });
+			return v === undefined ? "" : JSON.stringify(v);
+		} finally {
+			db.close();
+		}
+	})()`, name, store, key))
 }
 
 // idbStores counts the records of each store of an IndexedDB database;

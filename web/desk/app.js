@@ -103,11 +103,13 @@ async function enrolWith(code) {
   if (state.device) {
     await wipe();
   }
+  store.allow();
   state.device = {
     token: answer.token, token_id: answer.token_id, name: answer.name, event: answer.event,
     checkpoint: answer.checkpoint ?? "", direction: answer.direction ?? "in",
   };
   await store.kv.set("device", state.device);
+  performance.mark("desk:enrolled");
   await startDesk();
 }
 
@@ -143,6 +145,7 @@ async function startDesk() {
   }
   const needLane = await settings.fixLane();
   screen("desk");
+  performance.mark("desk:ready"); // since the page began to load: the start-up time
   settings.renderLane();
   queueScreen.render();
   scanScreen.focus();

@@ -1,5 +1,5 @@
 // Scanning with the device's camera where the browser has a
-// BarcodeDetector (Chromium on Android and macOS, Safari): a phone at a
+// BarcodeDetector (Chrome on Android, macOS and ChromeOS): a phone at a
 // side door needs no handheld scanner. Elsewhere the button stays hidden.
 
 import { $, setText, openDialog } from "./dom.js";

@@ -16,7 +16,7 @@ export const state = {
   seen: new Map(), // badge id → highest serial seen (roster, scans)
   passes: new Map(), // badge id → {badge_id, inside, at}
   roster: new Map(), // badge id → roster item
-  photos: new Map(), // badge id → photo URL the stored thumbnail came from
+  photos: new Set(), // photoKey()s of the thumbnails held
   queued: new Map(), // badge id → scans of it waiting in the queue
   pending: 0,
   presence: null, // last GET …/presence answer
@@ -64,8 +64,8 @@ export async function setKeys(items) {
 // load reads what the device stored into memory: the desk can start, and
 // judge, before the server has answered anything.
 export async function load() {
-  const [device, event, checkpoints, keys, lastSync, conflicts, presence, sounds] = await store.kv.many(
-    ["device", "event", "checkpoints", "keys", "lastSync", "conflicts", "presence", "sounds"]);
+  const [device, event, checkpoints, keys, lastSync, conflicts, presence, sounds, roster, photoKeys] = await store.kv.many(
+    ["device", "event", "checkpoints", "keys", "lastSync", "conflicts", "presence", "sounds", "roster", "photoKeys"]);
   if (!device) {
     return false;
   }
@@ -84,13 +84,12 @@ export async function load() {
   if (keys) {
     await setKeys(keys);
   }
-  const [revoked, passes, roster, photoKeys, queue] = await Promise.all([
-    store.getAll("revoked"), store.getAll("passes"), store.getAll("roster"), photoIndex(), store.getAll("queue")]);
+  const [revoked, passes, queue] = await Promise.all([store.getAll("revoked"), store.getAll("passes"), store.getAll("queue")]);
   state.revoked = new Map(revoked.map((r) => [r.badge_id, r.serial]));
   state.passes = new Map(passes.map((p) => [p.badge_id, p]));
-  state.roster = new Map(roster.map((r) => [r.badge_id, r]));
-  state.photos = photoKeys;
-  for (const r of roster) {
+  state.roster = new Map((roster ?? []).map((r) => [r.badge_id, r]));
+  state.photos = new Set(photoKeys ?? []);
+  for (const r of roster ?? []) {
     seeSerial(r.badge_id, r.serial);
   }
   for (const p of passes) {
@@ -106,13 +105,10 @@ export async function load() {
   return true;
 }
 
-// photoIndex lists which thumbnail each badge has, without reading them.
-async function photoIndex() {
-  const index = new Map();
-  for (const p of await store.getAll("photos")) {
-    index.set(p.badge_id, p.url);
-  }
-  return index;
+// photoKey names a roster entry's thumbnail: a reissued badge (a new
+// serial, perhaps a new photo) gets it fetched again.
+export function photoKey(entry) {
+  return `${entry.badge_id}/${entry.serial}`;
 }
 
 export function noteQueued(badgeId, delta) {
@@ -145,7 +141,7 @@ export function notePass(badgeId, serial, direction, at) {
 export function forget() {
   Object.assign(state, {
     device: null, event: null, checkpoints: [], keys: new Map(), eventTag: "", window: null,
-    revoked: new Map(), seen: new Map(), passes: new Map(), roster: new Map(), photos: new Map(),
+    revoked: new Map(), seen: new Map(), passes: new Map(), roster: new Map(), photos: new Set(),
     queued: new Map(), pending: 0, presence: null, presenceAt: null, lastSync: null, conflicts: 0,
     syncProblem: "", reachable: true,
   });

@@ -4,7 +4,7 @@
 
 import { request, eventPath, Problem, Unreachable } from "./api.js";
 import { judge, normalize, verify } from "./judge.js";
-import { state, changed, checkpoint, online, notePass, noteQueued, seeSerial } from "./device.js";
+import { state, changed, checkpoint, online, notePass, noteQueued, seeSerial, photoKey } from "./device.js";
 import * as store from "./store.js";
 import { unreachable, reachable, upload, presenceAfterScan } from "./sync.js";
 
@@ -69,8 +69,15 @@ async function askServer(code, cp, direction, scanId) {
   const d = r.delegate;
   return {
     result: r.result, reason: r.reason ?? "", repeat: !!r.repeat, source: "server", notes: [],
-    holder: d ? { name: d.display_name, delegation: d.delegation, category: d.category, photo: d.photo_url, badgeId: r.badge?.id } : null,
+    holder: d ? { name: d.display_name, delegation: d.delegation, category: d.category, photo: d.photo_url, stored: storedPhoto(r.badge) } : null,
   };
+}
+
+// storedPhoto is the key of the roster's thumbnail of a badge, if held:
+// faster than asking the server for the photo.
+function storedPhoto(badge) {
+  const entry = badge ? state.roster.get(badge.id) : undefined;
+  return entry && state.photos.has(photoKey(entry)) ? photoKey(entry) : null;
 }
 
 async function judgeHere(code, claim, cp, direction, scanId) {
@@ -109,7 +116,8 @@ async function judgeHere(code, claim, cp, direction, scanId) {
   const notes = [...verdict.notes];
   let holder = null;
   if (entry) {
-    holder = { name: entry.display_name, delegation: entry.delegation, category: entry.category, photo: state.photos.has(badgeId) ? "stored" : null, badgeId };
+    const stored = state.photos.has(photoKey(entry)) ? photoKey(entry) : null;
+    holder = { name: entry.display_name, delegation: entry.delegation, category: entry.category, photo: stored && "stored", stored };
   } else if (claim && verdict.reason !== "wrong_event") {
     notes.push("holder_unknown");
   }

@@ -4,7 +4,7 @@
 import { $, setText } from "./dom.js";
 import { text, category, reason } from "./strings.js";
 import { request } from "./api.js";
-import { state, checkpoint } from "./device.js";
+import { checkpoint } from "./device.js";
 import * as store from "./store.js";
 import * as sound from "./sound.js";
 import * as door from "./door.js";
@@ -143,6 +143,7 @@ function idle() {
 
 export function clear() {
   seq++;
+  $("#scan-problem").hidden = true;
   verdictEl.dataset.result = "";
   verdictEl.dataset.seq = String(seq);
   dropPhoto();
@@ -206,8 +207,8 @@ function dropPhoto() {
 // send it). The verdict is already on screen; the photo follows.
 async function loadPhoto(holder, mine) {
   let blob = null;
-  if (holder.badgeId && state.photos.has(holder.badgeId)) {
-    blob = (await store.get("photos", holder.badgeId))?.blob ?? null;
+  if (holder.stored) {
+    blob = (await store.get("photos", holder.stored)) ?? null;
   }
   if (!blob && holder.photo !== "stored" && holder.photo.startsWith("/v1/")) {
     // The thumbnail (at most 240 px high) is all the verdict needs.

@@ -5,7 +5,7 @@
 //
 // VERSION is a hash of the files below; a test (TestDeskServiceWorkerVersion)
 // recomputes it, so a changed file always reaches devices as a new cache.
-const VERSION = "desk-048b09315d6f5d7b";
+const VERSION = "desk-56c93c337d2786f1";
 const SHELL = [
   "./",
   "api.js",
