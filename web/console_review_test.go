@@ -296,10 +296,10 @@ func TestConsoleReviewByKeyboardAlone(t *testing.T) {
 	p.enter()
 	p.waitText("Signed in as test admin", wait)
 	p.waitFor(`document.querySelectorAll('.review-table tbody tr[data-id]').length === 2`, wait)
-	p.tabTo("Select "+name, false)
+	p.focusByTab("Select "+name, false)
 	p.keys(" ")
 	p.waitText("1 selected", wait)
-	p.tabTo("Approve selected", true)
+	p.focusByTab("Approve selected", true)
 	p.enter()
 	p.waitText("1 done, 0 failed", wait)
 	if st := s.call("GET", "/v1/events/KEY-2030/nominations/"+id, s.admin, nil).want(200).str("status"); st != "approved" {

@@ -128,10 +128,10 @@ func emulateMedia(p *page, media string) error {
 	return err
 }
 
-// tabTo presses Tab (Shift+Tab when back) until the focused control's
+// focusByTab presses Tab (Shift+Tab when back) until the focused control's
 // accessible name — its label, or its text for a button — is name, as a
 // keyboard user moves through a page; it fails after 60 presses.
-func (p *page) tabTo(name string, back bool) {
+func (p *page) focusByTab(name string, back bool) {
 	p.t.Helper()
 	var opts []chromedp.KeyOption
 	if back {
