@@ -109,6 +109,9 @@ func (s *Server) webRoutes(r *gin.Engine) {
 	for _, app := range web.Apps {
 		paths = append(paths, "/"+app, "/"+app+"/*file")
 	}
+	for _, dir := range web.Shared {
+		paths = append(paths, "/"+dir+"/*file")
+	}
 	for _, p := range paths {
 		r.GET(p, site)
 		r.HEAD(p, site)

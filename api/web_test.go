@@ -13,7 +13,7 @@ import (
 // go through a real server, the file-level ones are in package web.
 func TestWebPagesAndHeaders(t *testing.T) {
 	e := newEnv(t, storage.SQLite)
-	for _, p := range []string{"/", "/site.css", "/desk/", "/console/", "/portal/", "/desk/index.html"} {
+	for _, p := range []string{"/", "/site.css", "/desk/", "/console/", "/portal/", "/desk/index.html", "/lib/api.js"} {
 		r := e.call("GET", p, "", nil).want(200)
 		for k, v := range web.Headers {
 			if got := r.Header.Get(k); got != v {
@@ -26,6 +26,9 @@ func TestWebPagesAndHeaders(t *testing.T) {
 		want := "text/html; charset=utf-8"
 		if strings.HasSuffix(p, ".css") {
 			want = "text/css; charset=utf-8"
+		}
+		if strings.HasSuffix(p, ".js") {
+			want = "text/javascript; charset=utf-8"
 		}
 		if ct := r.Header.Get("Content-Type"); ct != want {
 			t.Errorf("%s: Content-Type %q, want %q", p, ct, want)

@@ -19,7 +19,11 @@ import (
 // Apps are the applications, each served under /<app>/ from its folder.
 var Apps = []string{"desk", "console", "portal"}
 
-//go:embed index.html site.css desk console portal
+// Shared are folders of modules the apps import (/lib/api.js), served
+// like an app's files but with no page of their own.
+var Shared = []string{"lib"}
+
+//go:embed index.html site.css desk console portal lib
 var embedded embed.FS
 
 // Files are the embedded files, for tests that inspect them.

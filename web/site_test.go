@@ -190,3 +190,12 @@ func inlineCode(page string) []string {
 		}
 	}
 }
+
+func TestSharedLibraryIsServed(t *testing.T) {
+	for _, f := range []string{"api.js", "session.js", "dom.js", "form.js"} {
+		w := get(t, web.Embedded, "/lib/"+f)
+		if w.Code != 200 || w.Header().Get("Content-Type") != "text/javascript; charset=utf-8" {
+			t.Errorf("/lib/%s: %d %q", f, w.Code, w.Header().Get("Content-Type"))
+		}
+	}
+}
