@@ -45,7 +45,8 @@ func (s *Server) listAudit(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	items, next, err := s.store.ListAudit(c.Request.Context(), domain.AuditFilter{Event: c.Query("event"), Action: c.Query("action"), Page: p})
+	items, next, err := s.store.ListAudit(c.Request.Context(), domain.AuditFilter{Event: c.Query("event"), Action: c.Query("action"),
+		Target: c.Query("target"), Page: p})
 	if err != nil {
 		problem(c, err)
 		return

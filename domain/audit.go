@@ -17,9 +17,11 @@ type AuditEntry struct {
 	Details    map[string]any
 }
 
-// AuditFilter narrows the audit log.
+// AuditFilter narrows the audit log. Target is a target's id (a
+// nomination's UUID, a badge's, an event's code): one thing's history.
 type AuditFilter struct {
 	Event  string
 	Action string
+	Target string
 	Page   Page
 }

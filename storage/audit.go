@@ -51,6 +51,9 @@ func (s *Store) ListAudit(ctx context.Context, f domain.AuditFilter) ([]domain.A
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
 	}
+	if f.Target != "" {
+		q = q.Where("target_id = ?", f.Target)
+	}
 	var rows []auditRow
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, "", err
