@@ -24,6 +24,18 @@ UNKXK`;
 
 export const COUNTRIES = PAIRS.split(/\s+/).filter(Boolean).map((p) => [p.slice(0, 3), p.slice(3)]);
 
+// countryName is "Austria (AUT)" for AUT, or the code when unknown.
+export function countryName(a3, locale) {
+  const pair = COUNTRIES.find(([code]) => code === a3);
+  if (!pair) return a3;
+  try {
+    const name = new Intl.DisplayNames([locale], { type: 'region' }).of(pair[1]);
+    return name && name !== pair[1] ? `${name} (${a3})` : a3;
+  } catch {
+    return a3;
+  }
+}
+
 // countryOptions are [alpha-3, name] pairs sorted by name in the locale.
 export function countryOptions(locale) {
   let names = null;

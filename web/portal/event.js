@@ -59,7 +59,8 @@ async function list(ctx, ev, reg) {
   const query = { status: params.get('status') || '', q: params.get('q') || '', limit: PAGE };
   const first = await ctx.api.get(path`/events/${ev.code}/nominations`, query);
   const filtered = Boolean(query.status || query.q);
-  const t = table({ columns, rows: first.items || [], caption: S.nominationsTitle, className: 'nominations', empty: filtered ? S.noMatches : S.noNominations });
+  const t = table({ columns, rows: first.items || [], className: 'nominations', empty: filtered ? S.noMatches : S.noNominations });
+  t.querySelector('table').setAttribute('aria-labelledby', 'nominations-h');
   const body = t.querySelector('tbody');
   const more = el('button', { type: 'button', class: 'more' }, S.showMore);
   let cursor = first.next_cursor;

@@ -26,17 +26,19 @@ export async function render(ctx) {
 function card({ ev, q, reg }) {
   const href = `#/events/${encodeURIComponent(ev.code)}`;
   return el('article', { class: 'card event-card', dataset: { event: ev.code } },
-    el('h2', null, el('a', { href }, ev.title)),
-    el('dl', { class: 'facts' },
-      el('dt', null, S.eventDates), el('dd', null, days(ev.starts_on, ev.ends_on)),
-      ev.venue ? [el('dt', null, S.eventVenue), el('dd', null, ev.venue)] : null,
-      el('dt', null, S.eventFormat), el('dd', null, label(S.formats, ev.format))),
-    deadline(reg),
-    quotaTable(ev, q),
-    el('p', { class: 'note' }, ev.waitlist ? S.waitlistNote : S.quotaFullNote),
-    el('p', { class: 'actions' },
-      el('a', { href, class: 'button primary', 'aria-label': S.openEvent(ev.title) }, S.nominationsTitle),
-      reg.state === 'open' ? el('a', { href: `${href}/nominate`, class: 'button' }, S.nominate) : null));
+    el('div', { class: 'card-main' },
+      el('h2', null, el('a', { href }, ev.title)),
+      el('dl', { class: 'facts' },
+        el('dt', null, S.eventDates), el('dd', null, days(ev.starts_on, ev.ends_on)),
+        ev.venue ? [el('dt', null, S.eventVenue), el('dd', null, ev.venue)] : null,
+        el('dt', null, S.eventFormat), el('dd', null, label(S.formats, ev.format))),
+      deadline(reg),
+      el('p', { class: 'actions' },
+        el('a', { href, class: 'button primary', 'aria-label': S.openEvent(ev.title) }, S.nominationsTitle),
+        reg.state === 'open' ? el('a', { href: `${href}/nominate`, class: 'button' }, S.nominate) : null)),
+    el('div', { class: 'card-side' },
+      quotaTable(ev, q),
+      el('p', { class: 'note' }, ev.waitlist ? S.waitlistNote : S.quotaFullNote)));
 }
 
 // deadline is the registration line: its state in a word, the deadline

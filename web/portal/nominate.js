@@ -9,7 +9,7 @@ import { path, newKey } from '/lib/api.js';
 import { el, field, select } from '/lib/dom.js';
 import { showErrors, clearErrors } from '/lib/form.js';
 import { S } from './strings.js';
-import { fullName, label, modesOf, registration, sessionText } from './format.js';
+import { day, fullName, label, modesOf, registration, sessionText } from './format.js';
 import { countryOptions } from './countries.js';
 import { heading, ownQuota, problemText, trail } from './parts.js';
 
@@ -71,7 +71,8 @@ function buildForm(ev, sessions, start, kind) {
 
   const ctl = (name, input, { required = false, forInPerson = false } = {}) => {
     input.name = name;
-    const wrap = field(F[name], input, { hint: S.hints[name] });
+    const hint = typeof S.hints[name] === 'function' ? S.hints[name](day(ev.ends_on)) : S.hints[name];
+    const wrap = field(F[name], input, { hint });
     const lab = wrap.querySelector('label');
     if (required) {
       input.required = true;
@@ -259,9 +260,26 @@ async function explain(ctx, form, ev, body, err) {
       break;
     default:
   }
+  if (err.code === 'validation_failed' && body.mode === 'in_person') {
+    // The server checks the in-person fields only once every field has the
+    // right shape: say at once what the next round would say.
+    for (const key of missingInPerson(body)) if (!fields.has(key)) fields.set(key, S.missingInPerson);
+  }
   if (err.code === 'validation_failed' && !fields.size) detail = problemText(err);
   showErrors(form, { fields, rows: [], detail, message: detail }, {
     heading: S.summaryHeading,
     fieldLabel: (p) => S.fields[p] || '',
   });
+}
+
+// missingInPerson names the empty fields that in-person participation
+// requires (SPEC §5).
+function missingInPerson(body) {
+  const out = [];
+  if (!body.nationality) out.push('nationality');
+  if (!body.date_of_birth) out.push('date_of_birth');
+  const d = body.document;
+  if (!d) out.push('document');
+  else for (const k of ['type', 'number', 'expires_on']) if (!d[k]) out.push(`document.${k}`);
+  return out;
 }

@@ -7,6 +7,7 @@ import { path } from '/lib/api.js';
 import { el, field, confirm, photo } from '/lib/dom.js';
 import { S } from './strings.js';
 import { day, when as fmtWhen, fullName, label, registration, sessionText } from './format.js';
+import { countryName } from './countries.js';
 import { allowed, badgeButton, heading, problemText, statusBlock, trail } from './parts.js';
 
 export async function render(ctx, code, id) {
@@ -54,7 +55,7 @@ function details(ev, n, sessions) {
     [F.mode, label(S.modes, n.mode)],
     [F.email, n.email],
     [F.phone, n.phone],
-    [F.nationality, n.nationality],
+    [F.nationality, n.nationality ? countryName(n.nationality, S.locale) : ''],
     [F.date_of_birth, n.date_of_birth ? day(n.date_of_birth) : ''],
     [F['document.type'], doc ? label(S.documentTypes, doc.type) : ''],
     [F['document.number'], doc ? doc.number : ''],

@@ -22,11 +22,11 @@ export async function render(ctx, code, id) {
   const eventHash = `/events/${encodeURIComponent(code)}`;
   const nomHash = `${eventHash}/nominations/${encodeURIComponent(id)}`;
   const can = allowed(n, registration(ev));
-  const stored = el('figure', { class: 'stored-photo' },
+  const stored = el('section', { class: 'stored-photo', 'aria-labelledby': 'stored-h' },
+    el('h2', { id: 'stored-h' }, S.photoStored),
     n.has_photo
       ? photo(ctx.api, path`/events/${code}/nominations/${id}/photo`, { alt: S.photoStoredAlt(name), eager: true, className: 'stored' })
-      : el('p', { class: 'muted' }, S.photoNone),
-    el('figcaption', null, S.photoStored));
+      : el('p', { class: 'muted' }, S.photoNone));
   return el('section', { class: 'photo-screen' },
     trail([S.eventsTitle, '/events'], [ev.title, eventHash], [name, nomHash], S.photoTitle),
     heading(S.photoScreenTitle(name)),
