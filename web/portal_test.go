@@ -15,9 +15,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -30,6 +33,7 @@ type portal struct {
 	*server
 	ev       string
 	token    string
+	tokenID  string
 	sessions []string
 }
 
@@ -57,7 +61,8 @@ func newPortal(t *testing.T, change ...func(map[string]any)) *portal {
 			"starts_at": start.Add(time.Duration(i*2) * time.Hour), "ends_at": start.Add(time.Duration(i*2+2) * time.Hour)}).want(201)
 		p.sessions = append(p.sessions, a.str("id"))
 	}
-	p.token = s.call("POST", "/v1/tokens", s.admin, map[string]any{"name": "Focal point AUT", "role": "delegation", "delegation": "AUT"}).want(201).str("token")
+	tok := s.call("POST", "/v1/tokens", s.admin, map[string]any{"name": "Focal point AUT", "role": "delegation", "delegation": "AUT"}).want(201)
+	p.token, p.tokenID = tok.str("token"), tok.str("id")
 	return p
 }
 
@@ -175,16 +180,31 @@ func TestPortalSignInByLinkBesideConsole(t *testing.T) {
 	pg.click("button", "Sign in")
 	pg.waitFor(`document.querySelector('.signin .notice.error')?.textContent.includes('not valid')`, 10*time.Second)
 	pg.clear("Access token")
-	pg.fill("Access token", p.token)
+	pg.fill("Access token", p.link()) // the whole link pasted will do
 	pg.click("button", "Sign in")
 	pg.waitHeading("Events")
+
+	// A revoked token ends the session at the next request, in words.
+	p.call("DELETE", "/v1/tokens/"+p.tokenID, p.admin, nil).want(204)
+	pg.click("link", "Nominations: Annual Police Experts Meeting")
+	pg.waitHeading("Sign in")
+	if msg := pg.text(".signin .notice"); !strings.Contains(msg, "access has ended") {
+		t.Fatalf("after revocation the page says %q", msg)
+	}
+	if tok := eval[string](pg, `sessionStorage.getItem('accredit.portal.token') || ''`); tok != "" {
+		t.Fatal("the revoked token is still kept")
+	}
 }
 
 func TestPortalNominateShowsFieldErrorsThenSubmitsAndEdits(t *testing.T) {
 	p := newPortal(t)
 	pg := p.signIn(t)
+	keys := pg.idempotencyKeys()
 	pg.click("link", "Nominate a delegate")
 	pg.waitHeading("Nominate a delegate")
+	if unlabelled := eval[[]string](pg, `[...document.querySelectorAll('main input, main select, main textarea')].filter((c) => !c.labels.length && !c.getAttribute('aria-label')).map((c) => c.name)`); len(unlabelled) > 0 {
+		t.Fatalf("controls without a label: %q", unlabelled)
+	}
 
 	// In person, with a mistyped email and no identity document.
 	pg.fill("Title (e.g. Ms., Mr., Dr., H.E.)", "Dr.")
@@ -246,6 +266,10 @@ func TestPortalNominateShowsFieldErrorsThenSubmitsAndEdits(t *testing.T) {
 	if len(list) != 1 {
 		t.Fatalf("%d nominations, want 1", len(list))
 	}
+	// Each submission carried a key, a new one for each changed body.
+	if k := keys(); len(k) != 3 || k[0] == "" || k[0] == k[1] || k[1] == k[2] {
+		t.Fatalf("Idempotency-Keys of the three submissions: %q", k)
+	}
 	n := list[0]
 	doc, _ := n["document"].(map[string]any)
 	if n["status"] != "submitted" || n["email"] != "katharina.gruber@example.org" || n["nationality"] != "AUT" ||
@@ -300,6 +324,57 @@ func TestPortalConflictsInWords(t *testing.T) {
 	if len(p.nominations()) != 1 {
 		t.Fatal("a refused nomination was stored")
 	}
+}
+
+// A submission whose answer is lost after the server saved it, sent again
+// as a focal point does, is one nomination: the same body goes with the
+// same Idempotency-Key and the server answers what it answered first.
+func TestPortalRetryAfterLostAnswerCreatesOne(t *testing.T) {
+	p := newPortal(t)
+	pg := p.signIn(t)
+	pg.openPortal(p.URL, "/events/"+p.ev+"/nominate")
+	pg.waitHeading("Nominate a delegate")
+	pg.fill("Given name", "Sophie")
+	pg.fill("Family name", "Wagner")
+	pg.choose("Gender", "Female")
+	pg.fill("Email", "sophie.wagner@example.org")
+	pg.click("radio", "Online")
+	pg.choose("Category", "Adviser")
+	pg.loseNextAnswer("POST", "*/nominations")
+	pg.click("button", "Submit nomination")
+	pg.waitFor(`document.querySelector('.form-summary')?.textContent.includes('could not be reached')`, 15*time.Second)
+	if n := len(p.nominations()); n != 1 {
+		t.Fatalf("%d nominations after the lost answer, want the one the server saved", n)
+	}
+	pg.click("button", "Submit nomination")
+	pg.waitHeading("Sophie Wagner")
+	if n := len(p.nominations()); n != 1 {
+		t.Fatalf("%d nominations after the retry, want 1", n)
+	}
+}
+
+// loseNextAnswer lets the next request of method to a URL matching pattern
+// reach the server, then drops its answer as a broken connection would.
+func (p *page) loseNextAnswer(method, pattern string) {
+	p.t.Helper()
+	paused := chromedp.Events(p.ctx, fetch.RequestPaused)
+	if _, err := chromedp.Call(p.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern, RequestStage: fetch.RequestStageResponse}}}); err != nil {
+		p.t.Fatal(err)
+	}
+	go func() {
+		lost := false
+		for ev, err := range paused {
+			if err != nil {
+				return
+			}
+			if !lost && ev.Request.Method == method {
+				lost = true
+				_, _ = chromedp.Call(p.ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonConnectionReset})
+				continue
+			}
+			_, _ = chromedp.Call(p.ctx, fetch.ContinueResponse, fetch.ContinueResponseParams{RequestID: ev.RequestID})
+		}
+	}()
 }
 
 func TestPortalPhotoPreviewThenStored(t *testing.T) {
@@ -639,4 +714,35 @@ func (p *portal) populate() {
 	florian["gender"] = "male"
 	p.putPhoto(p.nominate(florian), 4)
 	p.nominate(person("Jana", "Novak", "jana.novak@example.org", false)) // the quota is full: waitlisted
+}
+
+// idempotencyKeys records the Idempotency-Key of every nomination the page
+// submits (POST …/nominations) from now on.
+func (p *page) idempotencyKeys() func() []string {
+	var mu sync.Mutex
+	var keys []string
+	events := chromedp.Events(p.ctx, network.RequestWillBeSent)
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			if r := ev.Request; r != nil && r.Method == "POST" && strings.HasSuffix(r.URL, "/nominations") {
+				var k string
+				for name, v := range r.Headers {
+					if strings.EqualFold(name, "Idempotency-Key") {
+						k, _ = v.(string)
+					}
+				}
+				mu.Lock()
+				keys = append(keys, k)
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), keys...)
+	}
 }

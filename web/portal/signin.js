@@ -21,7 +21,11 @@ export function render({ message, kind = 'error', onToken }) {
     el('div', { class: 'actions' }, button));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const token = input.value.replace(/\s+/g, '');
+    // The whole sign-in link pasted is as good as the token in it.
+    const raw = input.value.replace(/\s+/g, '');
+    const m = /[#&?]token=([^&]+)/.exec(raw);
+    let token = raw;
+    if (m) { try { token = decodeURIComponent(m[1]); } catch { token = m[1]; } }
     const say = (text) => {
       problem.textContent = text;
       problem.className = 'notice error';
