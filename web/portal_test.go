@@ -440,6 +440,10 @@ func TestPortalImportDryRunListsProblemsThenImports(t *testing.T) {
 	dl := pg.downloads()
 	pg.click("button", "Template as CSV (.csv)")
 	_, tmpl := pg.downloaded(dl, "nominations-template.csv")
+	pg.click("button", "Template for Excel or LibreOffice (.xlsx)")
+	if _, x := pg.downloaded(dl, "nominations-template.xlsx"); !strings.HasPrefix(string(x), "PK") {
+		t.Fatal("the XLSX template is not a zip")
+	}
 	header := strings.SplitN(strings.TrimPrefix(string(tmpl), "\ufeff"), "\n", 2)[0]
 	if !strings.Contains(header, "given_name") || !strings.Contains(header, "document_number") {
 		t.Fatalf("template header %q", header)
@@ -558,6 +562,15 @@ func TestPortalBadgePDFOfApprovedDelegate(t *testing.T) {
 	pg.waitHeading("Annual Police Experts Meeting")
 	if s := pg.text(".nominations tbody"); !strings.Contains(s, "Approved") {
 		t.Fatalf("the list shows %q", s)
+	}
+	// The filter is kept in the address: reload keeps it.
+	p.nominate(person("Paul", "Egger", "paul.egger@example.org", true))
+	pg.choose("Show", "Approved")
+	pg.waitFor(`location.hash.endsWith('?status=approved') && !document.querySelector('main[aria-busy]')`, 10*time.Second)
+	pg.reload()
+	pg.waitHeading("Annual Police Experts Meeting")
+	if rows := eval[[]string](pg, `[...document.querySelectorAll('.nominations tbody th')].map((c) => c.textContent)`); len(rows) != 1 || !strings.Contains(rows[0], "Clara Fischer") {
+		t.Fatalf("approved only: %q", rows)
 	}
 	dl := pg.downloads()
 	pg.click("button", "Download badge of Clara Fischer (PDF)")

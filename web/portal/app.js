@@ -57,8 +57,9 @@ const ctx = {
 
 let seq = 0;
 
+// current is the address after "#/" without its query (a list's filter).
 function current() {
-  return location.hash.replace(/^#\/?/, '');
+  return location.hash.replace(/^#\/?/, '').split('?')[0];
 }
 
 async function route() {
