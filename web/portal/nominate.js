@@ -270,6 +270,12 @@ async function explain(ctx, form, ev, body, err) {
     heading: S.summaryHeading,
     fieldLabel: (p) => S.fields[p] || '',
   });
+  // A group's problem (mode, sessions, the document as a whole) reads
+  // best under the group's name, not below its last field.
+  for (const m of form.querySelectorAll('fieldset > .field-error')) {
+    const legend = m.parentElement.querySelector(':scope > legend');
+    if (legend) legend.after(m);
+  }
 }
 
 // missingInPerson names the empty fields that in-person participation
