@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -351,6 +352,24 @@ func TestPortalRetryAfterLostAnswerCreatesOne(t *testing.T) {
 	if n := len(p.nominations()); n != 1 {
 		t.Fatalf("%d nominations after the retry, want 1", n)
 	}
+
+	// A substitute has no key: sent again, it finds the old nomination
+	// replaced, and the page shows the substitute the first attempt made.
+	old := p.nominate(person("Eva", "Steiner", "eva.steiner@example.org", true))
+	pg.openPortal(p.URL, "/events/"+p.ev+"/nominations/"+old+"/substitute")
+	pg.waitHeading("Substitute for Eva Steiner")
+	pg.fill("Given name", "Florian")
+	pg.fill("Family name", "Hofer")
+	pg.choose("Gender", "Male")
+	pg.fill("Email", "florian.hofer@example.org")
+	pg.loseNextAnswer("POST", "*/substitute")
+	pg.click("button", "Submit substitute")
+	pg.waitFor(`document.querySelector('.form-summary')?.textContent.includes('could not be reached')`, 15*time.Second)
+	pg.click("button", "Submit substitute")
+	pg.waitHeading("Florian Hofer")
+	if n := len(p.nominations()); n != 3 {
+		t.Fatalf("%d nominations after the substitute's retry, want 3", n)
+	}
 }
 
 // loseNextAnswer lets the next request of method to a URL matching pattern
@@ -370,7 +389,8 @@ func (p *page) loseNextAnswer(method, pattern string) {
 			if !lost && ev.Request.Method == method {
 				lost = true
 				_, _ = chromedp.Call(p.ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonConnectionReset})
-				continue
+				_, _ = chromedp.Call(p.ctx, fetch.Disable, cdp.Empty{})
+				return
 			}
 			_, _ = chromedp.Call(p.ctx, fetch.ContinueResponse, fetch.ContinueResponseParams{RequestID: ev.RequestID})
 		}
@@ -463,6 +483,8 @@ func TestPortalImportDryRunListsProblemsThenImports(t *testing.T) {
 		"document_type": "passport", "document_number": "P7654321", "document_expires_on": "2035-01-01", "function": "Inspector"}
 	bad := map[string]string{"given_name": "Sophie", "family_name": "Wagner", "gender": "female", "email": "sophie.wagner.example.org",
 		"category": "adviser", "mode": "online"}
+	// The sessions column takes identifiers the page lists: copied from it.
+	good["sessions"] = pg.text(".session-ids tbody td.mono")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "delegates.csv")
 	write := func() {
@@ -499,6 +521,11 @@ func TestPortalImportDryRunListsProblemsThenImports(t *testing.T) {
 	}
 	if names["Lukas Bauer"] != "submitted/in_person" || names["Sophie Wagner"] != "submitted/online" || len(names) != 2 {
 		t.Fatalf("imported: %v", names)
+	}
+	for _, n := range p.nominations() {
+		if n["given_name"] == "Lukas" && fmt.Sprint(n["sessions"]) != fmt.Sprint([]any{p.sessions[0]}) {
+			t.Fatalf("Lukas Bauer's sessions: %v, want the first session", n["sessions"])
+		}
 	}
 }
 

@@ -5,20 +5,37 @@
 import { path } from '/lib/api.js';
 import { el, field, table, saveBlob } from '/lib/dom.js';
 import { S } from './strings.js';
-import { fullName, label } from './format.js';
+import { fullName, label, sessionText } from './format.js';
 import { heading, problemText, statusPill, trail } from './parts.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export async function render(ctx, code) {
-  const ev = await ctx.event(code);
+  const [ev, sessions] = await Promise.all([ctx.event(code), ctx.api.all(path`/events/${code}/sessions`).catch(() => [])]);
   const eventHash = `/events/${encodeURIComponent(code)}`;
   return el('section', { class: 'import' },
     trail([S.eventsTitle, '/events'], [ev.title, eventHash], S.import),
     heading(S.importTitle, ev.title),
     el('p', null, S.importIntro),
     templates(ctx, code),
+    sessions.length ? sessionCodes(ev, sessions) : null,
     upload(ctx, code));
+}
+
+// sessionCodes lists what the sessions column takes: each session's id,
+// which a focal point cannot see anywhere else.
+function sessionCodes(ev, sessions) {
+  return el('section', { class: 'step', 'aria-labelledby': 'sessions-h' },
+    el('h3', { id: 'sessions-h' }, S.importSessionsTitle),
+    el('p', null, S.importSessionsText),
+    table({
+      className: 'session-ids',
+      columns: [
+        { label: S.colSession, header: true, cell: (s) => sessionText(s, ev.timezone) },
+        { label: S.colSessionId, className: 'mono', cell: (s) => s.id },
+      ],
+      rows: sessions,
+    }));
 }
 
 function templates(ctx, code) {

@@ -213,6 +213,15 @@ async function submit(ctx, form, { ev, kind, old }) {
     clearErrors(form);
     done(ctx, code, kind, n, old);
   } catch (err) {
+    // A substitute whose answer was lost finds the old nomination already
+    // replaced when sent again: show the one that took its place.
+    if (kind === 'substitute' && err.code === 'invalid_transition') {
+      const now = await ctx.api.get(path`/events/${code}/nominations/${old.id}`).catch(() => null);
+      if (now && now.replaced_by) {
+        const n = await ctx.api.get(path`/events/${code}/nominations/${now.replaced_by}`).catch(() => null);
+        if (n) { done(ctx, code, kind, n, old); return; }
+      }
+    }
     form.removeAttribute('aria-busy');
     button.disabled = false;
     button.textContent = label0;
