@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // deviceID finds the device's token in GET /v1/tokens.
@@ -68,6 +71,7 @@ func TestDeskSignOutWarnsAboutWaitingScans(t *testing.T) {
 	if v := p.scanPasted(b.code); v.Source != "device" {
 		t.Fatalf("offline verdict %+v", v)
 	}
+	p.click("button", "Settings")
 	p.click("button", "Sign out")
 	p.waitFor(`document.querySelector("#signout").open`, 2*time.Second)
 	if warn := p.visibleText("#signout"); !strings.Contains(warn, "1 scan has not been uploaded") {
@@ -78,8 +82,9 @@ func TestDeskSignOutWarnsAboutWaitingScans(t *testing.T) {
 	if got := p.pending(); got != "1" {
 		t.Fatalf("after Cancel %s scans wait, want 1", got)
 	}
+	p.click("button", "Settings")
 	p.click("button", "Sign out")
-	p.click("button", "Sign out") // the dialog's confirmation
+	p.click("button", "Sign out") // the confirmation
 	p.waitFor(`document.body.dataset.screen === "enrol"`, 5*time.Second)
 	if stores := p.idbStores("accredit-desk"); stores != nil {
 		t.Errorf("after signing out the device still stores %v", stores)
@@ -137,4 +142,30 @@ func TestDeskRosterOn(t *testing.T) {
 	if v := p.scanPasted(b.code); !v.is("rejected", "checkpoint_denied", "false", "device") || !strings.Contains(v.Text, b.name) {
 		t.Errorf("a delegate at the VIP lane offline: %+v", v)
 	}
+}
+
+// TestDeskPresenceAndEvacuationList: the desk counts who is inside and, on
+// request, lists them by delegation; Escape closes the list and the next
+// badge can be scanned at once.
+func TestDeskPresenceAndEvacuationList(t *testing.T) {
+	d := newDesk(t)
+	a, b, c := d.issue("delegate"), d.issue("delegate"), d.issue("delegate")
+	p := newPage(t)
+	p.enrol(d.enrolURL("Lane 10", "MAIN", "in"))
+	for _, x := range []badge{a, b, c} {
+		if v := p.scanPasted(x.code); v.Result != "accepted" {
+			t.Fatalf("entry of %s: %+v", x.name, v)
+		}
+	}
+	p.waitFor(`document.querySelector("#inside").dataset.total === "3"`, 10*time.Second)
+	p.click("button", "Evacuation list")
+	p.waitFor(`document.querySelectorAll("#evacuation tbody tr:not(.group)").length === 3`, 5*time.Second)
+	list := p.visibleText("#evacuation")
+	for _, x := range []badge{a, b, c} {
+		if !strings.Contains(list, x.name) || !strings.Contains(list, x.delegation+": 1") {
+			t.Errorf("the evacuation list does not show %s under %s: %q", x.name, x.delegation, list)
+		}
+	}
+	p.do(chromedp.KeyEvent(kb.Escape))
+	p.waitFocus("Badge code")
 }

@@ -76,6 +76,7 @@ async function route() {
   if (leave) { try { leave(); } catch { /* a screen's clean-up never blocks the next */ } leave = null; }
   const { parts, query } = parseHash();
   const m = match(parts);
+  status.expire();
   highlightNav(parts);
   main.replaceChildren(el('p', { class: 'muted' }, T.loading));
   if (!m) {
@@ -108,7 +109,7 @@ function header() {
     el('nav', { 'aria-label': T.nav.label, class: 'main-nav' }, el('ul', null,
       el('li', null, el('a', { href: '#/events', dataset: { section: 'events' } }, T.nav.events)),
       el('li', null, el('a', { href: '#/access', dataset: { section: 'access' } }, T.nav.access)))),
-    el('div', { class: 'who' },
+    el('div', { class: 'account' },
       el('span', { class: 'muted' }, T.signedInAs(me.name)),
       el('button', { type: 'button', onclick: () => signOut(T.signIn.signedOut) }, T.signOut)));
 }

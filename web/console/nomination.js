@@ -79,8 +79,9 @@ function actions(ctx, ev, n, pdfBox) {
       try {
         const done = await busy(e.currentTarget, run);
         if (done === undefined) return;
-        if (done && done.status) ctx.status.show(N.done(label('status', done.status)), 'ok');
         await again();
+        if (done && done.message) ctx.status.show(done.message, 'ok');
+        else if (done && done.status) ctx.status.show(N.done(label('status', done.status)), 'ok');
       } catch (err) {
         ctx.status.show(problemText(err), 'error');
       }
@@ -108,8 +109,7 @@ function actions(ctx, ev, n, pdfBox) {
       const ok = await confirm({ title: N.reissueTitle, message: N.reissueText, ok: N.reissue });
       if (!ok) return undefined;
       const b = await ctx.api.post(path`/events/${ev.code}/badges/${n.badge.id}/reissue`, {});
-      ctx.status.show(N.reissued(b.serial), 'ok');
-      return null;
+      return { message: N.reissued(b.serial) };
     }));
     list.push(el('button', {
       type: 'button',
@@ -197,6 +197,7 @@ async function substitute(ctx, ev, old) {
         () => ctx.api.post(path`/events/${ev.code}/nominations/${old.id}/substitute`, b));
       dlg.close();
       ctx.status.show(N.substituted, 'ok');
+      ctx.status.carry();
       ctx.navigate(`#/events/${encodeURIComponent(ev.code)}/nominations/${encodeURIComponent(created.id)}`);
     } catch (err) {
       showErrors(form, err);

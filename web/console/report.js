@@ -60,11 +60,11 @@ export function genderChart(by) {
   const max = Math.max(1, ...GENDERS.map((g) => by[g] || 0));
   const pct = (n) => (total ? Math.round((n / total) * 100) : 0);
   const parts = GENDERS.map((g) => `${label('gender', g)} ${by[g] || 0} (${pct(by[g] || 0)} %)`).join(', ');
-  const rowH = 44;
-  const labelW = 130;
-  const barW = 330;
+  const rowH = 40;
+  const labelW = 110;
+  const barW = 180;
   const h = GENDERS.length * rowH + 10;
-  const chart = svg('svg', { viewBox: `0 0 600 ${h}`, role: 'img', 'aria-labelledby': 'gender-title gender-desc', class: 'gender-chart', width: '100%' },
+  const chart = svg('svg', { viewBox: `0 0 400 ${h}`, role: 'img', 'aria-labelledby': 'gender-title gender-desc', class: 'gender-chart', width: '100%' },
     svg('title', { id: 'gender-title' }, R.chartTitle),
     svg('desc', { id: 'gender-desc' }, R.chartDesc(parts)),
     GENDERS.map((g, i) => {

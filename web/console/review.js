@@ -73,7 +73,7 @@ class Queue {
     this.progress = el('p', { class: 'progress', role: 'status', 'aria-live': 'polite' });
     this.printResult = el('div', { class: 'print-result' });
     const head = el('thead', null, el('tr', null,
-      el('th', { scope: 'col', class: 'pick' }, el('label', { for: 'select-all', class: 'sr-only' }, R.selectAll), this.selectAll),
+      el('th', { scope: 'col', class: 'pick' }, el('span', { class: 'sr-only' }, R.pick)),
       el('th', { scope: 'col', class: 'photo-col' }, R.photo),
       el('th', { scope: 'col' }, R.name),
       el('th', { scope: 'col' }, T.nomination.delegation),
@@ -83,7 +83,7 @@ class Queue {
       el('th', { scope: 'col' }, R.outcome)));
     this.node = el('section', { class: 'panel queue' },
       el('div', { class: 'bulk', role: 'group', 'aria-label': R.selected('') },
-        el('label', { for: 'select-all', class: 'select-all-label' }, R.selectAll),
+        el('span', { class: 'select-all' }, this.selectAll, el('label', { for: 'select-all' }, R.selectAll)),
         this.selCount, this.approveBtn, this.rejectBtn, this.printBtn),
       this.progress, this.printResult,
       el('div', { class: 'table-wrap' }, el('table', { class: 'review-table' }, head, this.body)),
@@ -121,7 +121,7 @@ class Queue {
         n.function || n.organization ? el('span', { class: 'sub' }, [n.function, n.organization].filter(Boolean).join(', ')) : null),
       el('td', { dataset: { label: T.nomination.delegation } }, delegationName(this.dels, n.delegation)),
       el('td', { dataset: { label: R.category } }, categoryChip(n.category)),
-      el('td', { dataset: { label: R.mode } }, label('mode', n.mode)),
+      el('td', { class: 'mode-cell', dataset: { label: R.mode } }, label('mode', n.mode)),
       statusCell, outcomeCell);
     this.rows.set(n.id, { n, tr, box, statusCell, outcomeCell });
     this.body.append(tr);
@@ -179,8 +179,8 @@ class Queue {
     r.outcomeCell.replaceChildren(el('span', { class: ['result', good ? 'good' : 'bad'] },
       el('span', { class: 'result-icon', 'aria-hidden': 'true' }, good ? '✓' : '✕'),
       el('strong', null, T.codes[code] || code),
-      el('code', { class: 'code' }, code)),
-    detail ? el('span', { class: 'detail' }, detail) : null);
+      good ? null : el('code', { class: 'code' }, code)));
+    if (detail) r.outcomeCell.append(el('span', { class: 'detail' }, detail));
   }
 
   approve() { return this.each('approve', {}); }

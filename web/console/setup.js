@@ -99,6 +99,7 @@ export async function create({ api, main, status, navigate }) {
     try {
       const created = await busy(form.querySelector('[type=submit]'), () => api.post('/events', bodyOf(form)));
       status.show(F.created(created.code), 'ok');
+      status.carry();
       navigate(`#/events/${encodeURIComponent(created.code)}`);
     } catch (err) {
       showErrors(form, err);
@@ -119,8 +120,8 @@ export async function edit(ctx) {
     clearErrors(form);
     try {
       await busy(form.querySelector('[type=submit]'), () => api.patch(path`/events/${code}`, bodyOf(form)));
-      ctx.status.show(T.saved, 'ok');
       await edit(ctx);
+      ctx.status.show(T.saved, 'ok');
     } catch (err) {
       showErrors(form, err);
     }
@@ -141,8 +142,8 @@ function statusPanel(ctx, ev) {
     b.addEventListener('click', async () => {
       try {
         await busy(b, () => ctx.api.patch(path`/events/${ev.code}`, { status: s }));
-        ctx.status.show(F.statusChanged(label('eventStatus', s)), 'ok');
         await edit(ctx);
+        ctx.status.show(F.statusChanged(label('eventStatus', s)), 'ok');
       } catch (err) {
         ctx.status.show(problemText(err), 'error');
       }
@@ -188,8 +189,8 @@ function sessionsPanel(ctx, ev, sessions) {
     b.ends_at = fromLocalInput(b.ends_at);
     try {
       await busy(form.querySelector('[type=submit]'), () => ctx.api.post(path`/events/${ev.code}/sessions`, b));
-      ctx.status.show(S.added(b.title), 'ok');
       await edit(ctx);
+      ctx.status.show(S.added(b.title), 'ok');
     } catch (err) {
       showErrors(form, err);
     }
@@ -226,8 +227,8 @@ function checkpointsPanel(ctx, ev, checkpoints) {
     b.categories = b.categories || [];
     try {
       await busy(form.querySelector('[type=submit]'), () => ctx.api.post(path`/events/${ev.code}/checkpoints`, b));
-      ctx.status.show(C.added(b.code), 'ok');
       await edit(ctx);
+      ctx.status.show(C.added(b.code), 'ok');
     } catch (err) {
       showErrors(form, err);
     }
@@ -277,8 +278,8 @@ async function changeQuota(ctx, ev, r) {
   const n = (v) => (v === '' || v === undefined ? null : Number(v));
   try {
     await ctx.api.put(path`/events/${ev.code}/quotas/${r.delegation}`, { in_person: n(values.in_person), online: n(values.online) });
-    ctx.status.show(Q.saved(r.name), 'ok');
     await edit(ctx);
+    ctx.status.show(Q.saved(r.name), 'ok');
   } catch (err) {
     ctx.status.show(problemText(err), 'error');
   }

@@ -122,7 +122,7 @@ export const T = {
     statusChanged: (s) => `The event is now ${s}.`,
   },
   sessions: {
-    title: 'Sessions', add: 'Add session', name: 'Title', startsAt: 'Starts', endsAt: 'Ends', room: 'Room',
+    title: 'Sessions', add: 'Add session', name: 'Session title', startsAt: 'Starts', endsAt: 'Ends', room: 'Room',
     capacity: 'Capacity', approved: 'Approved', empty: 'No session yet.', added: (t) => `Session “${t}” added.`,
   },
   checkpoints: {
@@ -149,7 +149,7 @@ export const T = {
     title: 'Focal points',
     intro: 'A focal point signs in to the portal with a link that holds their token. The link is shown once: copy it and send it to them by a safe channel.',
     create: 'Create a sign-in link',
-    name: 'Name of the focal point', delegation: 'Delegation', expires: 'Valid until', expiresHint: 'Empty: until revoked.',
+    name: 'Name of the focal point', tokenName: 'Name', delegation: 'Delegation', expires: 'Valid until', expiresHint: 'Empty: until revoked.',
     submit: 'Create link',
     linkTitle: (name) => `Sign-in link for ${name}`,
     linkLabel: 'Portal sign-in link',
@@ -190,6 +190,7 @@ export const T = {
     q: 'Search', qHint: 'Name, email or document number',
     apply: 'Filter',
     selectAll: 'Select all on this page',
+    pick: 'Selected',
     selectOne: (name) => `Select ${name}`,
     photo: 'Photo', name: 'Name', category: 'Category', outcome: 'Outcome',
     count: (n, more) => (more ? `${n} shown, more to load` : `${n} shown`),
@@ -254,7 +255,7 @@ export const T = {
 
   print: {
     title: 'Print badges',
-    intro: 'Badges are A6 portrait, one per page. Revoked badges are never printed.',
+    intro: 'Badges are A6 portrait, four to an A4 sheet (two cuts separate them). Revoked badges are never printed.',
     delegation: 'Delegation', byDelegation: 'Print this delegation’s badges',
     all: 'Print all active badges', selectionHint: 'To print a selection, tick nominations in Review and press “Print selected”.',
     working: 'Preparing the PDF…',

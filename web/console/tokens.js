@@ -22,7 +22,7 @@ export async function tokenTable(ctx, { keep, columns: extra = [], empty, onChan
   return table({
     className: 'tokens',
     columns: [
-      { label: A.name, header: true, cell: (t) => t.name },
+      { label: A.tokenName, header: true, cell: (t) => t.name },
       ...extra,
       { label: A.lastSeen, cell: (t) => (t.last_seen_at ? fmtDateTime(t.last_seen_at) : A.never) },
       { label: A.expiresAt, cell: (t) => (t.expires_at ? fmtDateTime(t.expires_at) : T.none) },
@@ -44,8 +44,8 @@ async function revoke(ctx, t, onChange) {
   if (!ok) return;
   try {
     await ctx.api.del(path`/tokens/${t.id}`);
-    ctx.status.show(A.revokedOk(t.name), 'ok');
     await onChange();
+    ctx.status.show(A.revokedOk(t.name), 'ok');
   } catch (err) {
     ctx.status.show(problemText(err), 'error');
   }

@@ -143,9 +143,8 @@ export async function eventTag(eventCode, subtle = crypto.subtle) {
   return hex(new Uint8Array(digest).subarray(0, 8));
 }
 
-// offsetAt is how far the wall clock of timeZone is ahead of UTC at the
-// instant ms, in milliseconds.
-function offsetAt(ms, timeZone) {
+// wallClock is what a clock in timeZone shows at the instant ms.
+function wallClock(ms, timeZone) {
   const parts = {};
   const format = new Intl.DateTimeFormat("en-US", {
     timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
@@ -154,33 +153,54 @@ function offsetAt(ms, timeZone) {
   for (const p of format.formatToParts(new Date(ms))) {
     parts[p.type] = Number(p.value);
   }
-  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return wall - Math.floor(ms / 1000) * 1000;
+  return parts;
 }
 
-// zonedMidnight is the instant 00:00 of a YYYY-MM-DD date in timeZone, found
-// as Go's time.Date finds it: guess with the offset at the wall time read
-// as UTC, then, when that instant has another offset (a transition in
-// between), use the offset at the instant — so server and device agree
-// even on a day that starts with a clock change.
-export function zonedMidnight(date, timeZone) {
-  const [y, m, d] = date.split("-").map(Number);
-  const wall = Date.UTC(y, m - 1, d);
+// offsetAt is how far the wall clock of timeZone is ahead of UTC at the
+// instant ms, in milliseconds.
+function offsetAt(ms, timeZone) {
+  const w = wallClock(ms, timeZone);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
+}
+
+// zoned is the instant a wall clock in timeZone shows the given time,
+// found as Go's time.Date finds it (the server's rule, so that device and
+// server agree to the second): guess with the offset at the wall time read
+// as UTC; when that instant has another offset (a clock change in
+// between), use the offset at the instant. Fields may overflow (day 32),
+// as in Go.
+function zoned(timeZone, y, mo, d, h = 0, mi = 0, s = 0) {
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
   const first = wall - offsetAt(wall, timeZone);
   return wall - offsetAt(first, timeZone);
 }
 
-function nextDay(date) {
-  const [y, m, d] = date.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+function dateFields(date) {
+  return date.split("-").map(Number);
+}
+
+// zonedMidnight is the instant 00:00 of a YYYY-MM-DD date in timeZone.
+export function zonedMidnight(date, timeZone) {
+  const [y, m, d] = dateFields(date);
+  return zoned(timeZone, y, m, d);
 }
 
 // validity is the badges' window of an event as the server computes it
 // (domain.Event.BadgeValidity): badges_valid_from/until when set, else
-// starts_on 00:00 to the end of ends_on in the event's time zone.
+// starts_on 00:00 to the end of ends_on in the event's time zone. The end
+// is ends_on's midnight moved a day on by the wall clock, as Go's AddDate
+// moves it: on a day that starts with a clock change the server's window
+// ends an hour off true midnight, and the device must agree with it.
 export function validity(event) {
-  const from = event.badges_valid_from ? Date.parse(event.badges_valid_from) : zonedMidnight(event.starts_on, event.timezone);
-  const until = event.badges_valid_until ? Date.parse(event.badges_valid_until) : zonedMidnight(nextDay(event.ends_on), event.timezone);
+  const tz = event.timezone;
+  const from = event.badges_valid_from ? Date.parse(event.badges_valid_from) : zonedMidnight(event.starts_on, tz);
+  let until;
+  if (event.badges_valid_until) {
+    until = Date.parse(event.badges_valid_until);
+  } else {
+    const w = wallClock(zonedMidnight(event.ends_on, tz), tz);
+    until = zoned(tz, w.year, w.month, w.day + 1, w.hour, w.minute, w.second);
+  }
   return { from, until };
 }
 

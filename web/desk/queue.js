@@ -17,6 +17,8 @@ export function render() {
   const conn = $("#connection");
   conn.dataset.online = String(on);
   setText($("#connection-text"), on ? text.online : text.offline);
+  // The count stays in view in the header, whatever the verdict pushes down.
+  setText($("#connection-pending"), state.pending > 0 ? text.connectionPending(state.pending) : "");
   document.body.dataset.online = String(on);
 
   const pending = $("#pending");

@@ -12,18 +12,19 @@ export function mount({ onSignOut }) {
   const dialog = $("#settings");
   $("#open-settings").addEventListener("click", () => open());
   $("#settings-checkpoint").addEventListener("change", () => renderDirections($("#settings-checkpoint").value));
+  const signout = $("#signout");
+  // Signing out sits in the settings, away from the buttons a guard uses
+  // in a queue, and asks once more.
   dialog.addEventListener("close", () => {
     if (dialog.returnValue === "save") {
       save().catch(() => {});
+    } else if (dialog.returnValue === "signout") {
+      const warn = $("#signout-pending");
+      warn.hidden = state.pending === 0;
+      setText(warn, text.signOutPending(state.pending));
+      signout.returnValue = "";
+      openDialog(signout);
     }
-  });
-  const signout = $("#signout");
-  $("#open-signout").addEventListener("click", () => {
-    const warn = $("#signout-pending");
-    warn.hidden = state.pending === 0;
-    setText(warn, text.signOutPending(state.pending));
-    signout.returnValue = "";
-    openDialog(signout);
   });
   signout.addEventListener("close", () => {
     if (signout.returnValue === "signout") {
@@ -109,7 +110,7 @@ export function renderLane() {
   const cp = checkpoint();
   $("#lane").hidden = !cp;
   if (cp) {
-    setText($("#lane-checkpoint"), `${text.checkpoint}: ${cp.name}`);
+    setText($("#lane-checkpoint"), cp.name);
     const dir = $("#lane-direction");
     dir.dataset.direction = state.device.direction;
     setText(dir, state.device.direction === "out" ? text.directionOut : text.directionIn);

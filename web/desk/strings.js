@@ -15,6 +15,7 @@ export const text = {
   directionOut: "Exit",
   online: "Online",
   offline: "Offline: this device judges the scans",
+  connectionPending: (n) => ` · ${n} waiting`,
   openSettings: "Settings",
   openEvacuation: "Evacuation list",
   syncNow: "Sync now",
@@ -32,7 +33,7 @@ export const text = {
   // Verdicts
   accepted: "Accepted",
   repeat: "Accepted again",
-  repeatDetail: "Already inside: entered earlier without leaving",
+  repeatDetail: "Already inside: no exit scanned",
   rejected: "Rejected",
   iconAccepted: "✓",
   iconRepeat: "↻",

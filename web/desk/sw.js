@@ -5,7 +5,7 @@
 //
 // VERSION is a hash of the files below; a test (TestDeskServiceWorkerVersion)
 // recomputes it, so a changed file always reaches devices as a new cache.
-const VERSION = "desk-4da2b111f89ba2da";
+const VERSION = "desk-048b09315d6f5d7b";
 const SHELL = [
   "./",
   "api.js",

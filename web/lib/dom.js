@@ -154,7 +154,20 @@ export class Status {
       el('span', { class: 'toast-text' }, message), ...extra, close));
   }
 
-  clear() { this.node.replaceChildren(); }
+  clear() {
+    this.carried = false;
+    this.node.replaceChildren();
+  }
+
+  // carry keeps the message shown across the next change of screen (an
+  // "Event created" said just before going to the event); expire, called
+  // on each change of screen, clears any other.
+  carry() { this.carried = true; }
+
+  expire() {
+    if (this.carried) this.carried = false;
+    else this.clear();
+  }
 }
 
 // Photos: an <img> whose picture needs the bearer token is fetched when
@@ -164,11 +177,14 @@ const live = new Map(); // img → blob URL
 let observer = null;
 let sweeper = null;
 
+// sweep revokes the URLs of elements that were on the page and have left
+// it; one not inserted yet (a screen still being built) keeps its URL.
 function sweep() {
-  for (const [img, url] of live) {
-    if (!img.isConnected) {
+  for (const [node, url] of live) {
+    if (node.isConnected) node._shown = true;
+    else if (node._shown) {
       URL.revokeObjectURL(url);
-      live.delete(img);
+      live.delete(node);
     }
   }
 }
@@ -184,7 +200,7 @@ async function load(img) {
   try {
     const blob = await api.blob(src, query, { timeout: 30000 });
     const url = URL.createObjectURL(blob);
-    if (!img.isConnected) { URL.revokeObjectURL(url); return; }
+    img._shown = img.isConnected;
     live.set(img, url);
     img.src = url;
     img.classList.remove('loading');
@@ -224,6 +240,7 @@ export function photo(api, src, { alt = '', query, className, empty, eager = fal
 export function blobLink(blob, text, { filename, newTab = false, className } = {}) {
   const url = URL.createObjectURL(blob);
   const a = el('a', { href: url, class: className, download: filename || null, target: newTab ? '_blank' : null, rel: 'noopener' }, text);
+  a._shown = false;
   live.set(a, url);
   watch();
   return a;
