@@ -422,6 +422,20 @@ func TestPortalPhotoPreviewThenStored(t *testing.T) {
 		t.Errorf("a small photo is described by %q", d)
 	}
 
+	// A damaged one passes the page's look at its header; the server's
+	// refusal is shown beside the field, in words.
+	broken := filepath.Join(dir, "broken.jpg")
+	if err := os.WriteFile(broken, portrait(t, 2)[:600], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pg.chooseFile("Photo file (JPEG or PNG)", broken)
+	pg.waitFor(`!!document.querySelector('.preview:not([hidden])')`, 10*time.Second)
+	pg.click("button", "Upload photo")
+	pg.waitFor(`!!document.querySelector('.field-error')`, 10*time.Second)
+	if d := pg.description("Photo file (JPEG or PNG)"); !strings.Contains(d, "The server refused this photo") || !strings.Contains(d, "decoded") {
+		t.Errorf("a damaged photo is described by %q", d)
+	}
+
 	// A good one: previewed, then uploaded, then shown as stored.
 	good := filepath.Join(dir, "jana.jpg")
 	if err := os.WriteFile(good, portrait(t, 3), 0o644); err != nil {
