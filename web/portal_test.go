@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 const portalEvent = "APEM-2031"
@@ -552,10 +553,14 @@ func TestPortalWithdrawAndSubstitute(t *testing.T) {
 	// Withdraw, with a reason, confirmed in a dialog.
 	pg.openPortal(p.URL, "/events/"+p.ev+"/nominations/"+gone)
 	pg.waitHeading("Otto Leitner")
-	pg.click("button", "Withdraw")
-	pg.waitFor(`!!document.querySelector('dialog[open]')`, 5*time.Second)
-	pg.fill("Reason (optional)", "Cannot travel")
-	pg.click("button", "Withdraw nomination")
+	// By keyboard alone: Tab to the button, Enter, type the reason into the
+	// dialog's field (it has the focus), Tab to the confirmation, Enter.
+	pg.tabTo("Withdraw")
+	pg.enter()
+	pg.waitFor(`!!document.querySelector('dialog[open]') && document.activeElement?.name === 'reason'`, 5*time.Second)
+	pg.keys("Cannot travel")
+	pg.tabTo("Withdraw nomination")
+	pg.enter()
 	pg.waitFor(`document.querySelector('.status-block .status')?.textContent === 'Withdrawn'`, 10*time.Second)
 	if s := pg.text(".status-block"); !strings.Contains(s, "Reason: Cannot travel") {
 		t.Errorf("status block %q", s)
@@ -799,4 +804,17 @@ func (p *page) idempotencyKeys() func() []string {
 		defer mu.Unlock()
 		return append([]string(nil), keys...)
 	}
+}
+
+// tabTo presses Tab until the focused element reads text, as a keyboard
+// user moves through a page; at most 60 presses.
+func (p *page) tabTo(text string) {
+	p.t.Helper()
+	for range 60 {
+		p.do(chromedp.KeyEvent(kb.Tab))
+		if eval[bool](p, fmt.Sprintf(`document.activeElement?.textContent.trim() === %q`, text)) {
+			return
+		}
+	}
+	p.t.Fatalf("Tab never reached %q", text)
 }
