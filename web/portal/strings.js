@@ -222,7 +222,7 @@ export const S = {
     registration_closed: 'Registration for this event is closed: nominations can no longer be submitted or changed. Contact the secretariat if a change is still needed.',
     duplicate_head: 'Your delegation already has a head of delegation for this event. Choose another category, or withdraw or substitute the current head of delegation first.',
     duplicate_person: 'This person is already nominated for this event (the same email, or the same identity document). Open the existing nomination instead of creating a second one.',
-    invalid_transition: 'This is no longer possible in the nomination’s current status. The page has been refreshed to show it.',
+    invalid_transition: 'This is no longer possible in the nomination’s current status. Open the nomination again to see where it stands.',
     forbidden: 'Your delegation may not do this.',
     not_found: 'This could not be found. It may have been removed, or belong to another delegation.',
     conflict: 'The same request is still being processed or was sent with other data. Wait a moment and try again.',
