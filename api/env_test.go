@@ -84,6 +84,7 @@ func newEnvOn(t *testing.T, dialect, url string) *env {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	e.srv = httptest.NewServer(api.New(e.svc, api.Options{Logger: log, Metrics: true, Now: now, BadCredentialLimit: -1}).Handler())
 	t.Cleanup(e.srv.Close)
+	checkContract(t, e.srv) // every exchange is held to api/openapi.yaml
 	e.admin = "test-admin-token-0123456789abcdef"
 	if err := e.svc.EnsureToken(context.Background(), "test admin", e.admin); err != nil {
 		t.Fatal(err)

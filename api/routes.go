@@ -36,6 +36,7 @@ func (s *Server) routes() *gin.Engine {
 	s.webRoutes(r)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+	r.GET("/openapi.json", s.openapi)
 
 	// A door device trades its enrolment code for a token: no token yet.
 	r.POST("/v1/enrol", s.enrol)

@@ -33,6 +33,9 @@ func (c *Codec) Sign(event, badgeID string, serial int) (string, error) {
 	return c.signer.Sign(event, id, uint32(serial)), nil
 }
 
+// SigningKey is the key id of the key Sign signs with, as published.
+func (c *Codec) SigningKey() string { return KeyIDString(c.signer.KeyID()) }
+
 func (c *Codec) Verify(code string) (domain.CodeClaim, error) {
 	p, err := c.ring.Verify(code)
 	if err != nil {

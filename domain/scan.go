@@ -45,6 +45,8 @@ type PublicKey struct {
 // Package badges implements it with Ed25519.
 type Codes interface {
 	Sign(event, badgeID string, serial int) (string, error)
+	// SigningKey is the key id (kid) Sign signs with.
+	SigningKey() string
 	// Verify checks a code offline; any fault is an error.
 	Verify(code string) (CodeClaim, error)
 	EventTag(event string) string

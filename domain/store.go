@@ -10,6 +10,7 @@ import (
 // inside InTx, where all writes of fn land together or not at all.
 type Store interface {
 	Tx
+	SigningKeyStore
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	Ping(ctx context.Context) error
 	Close() error
@@ -30,6 +31,17 @@ type Tx interface {
 	ScanStore
 	ReportStore
 	EnrolmentStore
+}
+
+// SigningKeyStore remembers which badge-signing keys have signed codes for
+// this database, so that a process without one of them refuses to start.
+type SigningKeyStore interface {
+	// SigningKeys lists the recorded key ids.
+	SigningKeys(ctx context.Context) ([]string, error)
+	// RecordSigningKey records a key id; recording it again is harmless.
+	RecordSigningKey(ctx context.Context, kid string, at time.Time) error
+	// CountValidBadges counts active badges valid until after at.
+	CountValidBadges(ctx context.Context, at time.Time) (int, error)
 }
 
 // TokenStore keeps API tokens by the hash of their secret.

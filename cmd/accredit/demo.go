@@ -14,23 +14,33 @@ import (
 
 // serveCmd is `accredit serve [--demo]`: with --demo the demo is loaded
 // (unless it is there already) before the server starts.
-func serveCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
-	switch {
-	case len(args) == 0:
-	case len(args) == 1 && args[0] == "--demo":
+func serveCmd(ctx context.Context, getCfg func() (config, error), args []string, stdout, stderr io.Writer) error {
+	demo := len(args) == 1 && args[0] == "--demo"
+	if !demo {
+		if done, err := noArgs("serve", "Runs the HTTP API and the web apps, after applying pending migrations; configured by the environment (accredit help).\nWith --demo it loads the demo event first when it is not there yet.", args, stdout); done {
+			return err
+		}
+	}
+	cfg, err := getCfg()
+	if err != nil {
+		return err
+	}
+	if demo {
 		if err := loadDemo(ctx, cfg, stdout, true); err != nil {
 			return err
 		}
-	default:
-		return fmt.Errorf("serve takes no arguments but --demo (got %q)", strings.Join(args, " "))
 	}
 	return serve(ctx, cfg, stderr)
 }
 
 // demoCmd is `accredit demo`.
-func demoCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("demo takes no arguments (got %q)", strings.Join(args, " "))
+func demoCmd(ctx context.Context, getCfg func() (config, error), args []string, stdout io.Writer) error {
+	if done, err := noArgs("demo", "Fills the database with a demo event running today and prints the links to open; a second run changes nothing.", args, stdout); done {
+		return err
+	}
+	cfg, err := getCfg()
+	if err != nil {
+		return err
 	}
 	return loadDemo(ctx, cfg, stdout, false)
 }

@@ -7,13 +7,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	_ "time/tzdata" // event time zones must resolve on hosts without zoneinfo
 )
-
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -55,34 +53,54 @@ Configuration (environment):
 `
 
 // run is the whole program, with its environment passed in so that tests
-// can drive it.
+// can drive it. Each command checks its arguments before it reads the
+// configuration or opens the database, so that --help and mistakes in the
+// command line are answered at once.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("no command given")
 	}
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	switch args[0] {
+	cfg := func() (config, error) { return loadConfig(getenv) }
+	cmd, rest := args[0], args[1:]
+	switch cmd {
 	case "serve":
-		return serveCmd(ctx, cfg, args[1:], stdout, stderr)
+		return serveCmd(ctx, cfg, rest, stdout, stderr)
 	case "demo":
-		return demoCmd(ctx, cfg, args[1:], stdout)
+		return demoCmd(ctx, cfg, rest, stdout)
 	case "migrate":
-		return migrate(ctx, cfg, args[1:], stdout)
+		return migrate(ctx, cfg, rest, stdout)
 	case "token":
-		return token(ctx, cfg, args[1:], stdout)
+		return token(ctx, cfg, rest, stdout)
 	case "purge":
-		return purge(ctx, cfg, args[1:], stdout)
+		return purge(ctx, cfg, rest, stdout)
 	case "version":
-		fmt.Fprintln(stdout, "accredit", version)
+		if done, err := noArgs("version", "Prints the version, the commit it was built from and the Go version.", rest, stdout); done {
+			return err
+		}
+		fmt.Fprintln(stdout, stampOf(debug.ReadBuildInfo()))
 		return nil
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", args[0])
+	return fmt.Errorf("unknown command %q; \"accredit help\" lists the commands", cmd)
+}
+
+// isHelp reports whether arg asks for a command's usage.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+// noArgs checks the arguments of a command that takes none: --help prints
+// its usage (done, no error), anything else is refused (done, error).
+func noArgs(cmd, what string, args []string, out io.Writer) (done bool, err error) {
+	switch {
+	case len(args) == 0:
+		return false, nil
+	case len(args) == 1 && isHelp(args[0]):
+		fmt.Fprintf(out, "usage: accredit %s\n\n%s\n", cmd, what)
+		return true, nil
+	}
+	return true, fmt.Errorf("%s: unexpected argument %q (it takes none; see accredit help)", cmd, args[0])
 }

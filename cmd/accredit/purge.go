@@ -9,31 +9,30 @@ import (
 	"time"
 
 	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/storage"
 )
 
 // purge erases the personal data of one event (SPEC §8).
-func purge(ctx context.Context, cfg config, args []string, out io.Writer) error {
+func purge(ctx context.Context, cfg func() (config, error), args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
-	fs.SetOutput(out)
-	event := fs.String("event", "", "event code")
+	event := fs.String("event", "", "the event's code (required)")
 	force := fs.Bool("force", false, "purge even though the event has not ended")
-	if err := fs.Parse(args); err != nil {
+	helped, err := parseFlags(fs, args, out, "purge --event CODE [--force]",
+		"Erases the documents, dates of birth, emails, phones and photos of an event's nominations,\nkeeping names and functions; refused before the event has ended unless --force.")
+	if helped || err != nil {
 		return err
 	}
 	if *event == "" {
-		return fmt.Errorf("usage: accredit purge --event CODE [--force]")
+		return fmt.Errorf("purge: --event is required (usage: accredit purge --event CODE [--force])")
 	}
-	store, err := openStore(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	n, err := domain.NewService(store).Purge(domain.WithActor(ctx, cli), *event, *force)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "purged personal data of %d nomination(s) of %s\n", n, *event)
-	return nil
+	return withStore(ctx, cfg, func(store *storage.Store) error {
+		n, err := domain.NewService(store).Purge(domain.WithActor(ctx, cli), *event, *force)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "purged personal data of %d nomination(s) of %s\n", n, *event)
+		return nil
+	})
 }
 
 // purgeDue runs the purges that events asked for with purge_after_days,

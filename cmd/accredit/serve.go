@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -48,6 +49,11 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	if svc.Codes, err = loadCodes(cfg, log); err != nil {
 		return err
 	}
+	// Two hosts with separate data directories would each generate a key,
+	// and the badges one prints would be refused at the other's doors.
+	if err := svc.AdoptSigningKey(ctx); err != nil {
+		return fmt.Errorf("signing key %s: %w", cfg.SigningKey, err)
+	}
 	srv := &http.Server{
 		Handler:           api.New(svc, api.Options{Logger: log, Metrics: cfg.Metrics, TrustedProxies: cfg.TrustedProxies}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -79,7 +85,7 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 			signInLink(ln.Addr(), firstToken), domain.FirstStartTokenName)
 	}
 	// After the link: whoever waits for this line has the link too.
-	log.Info("listening", "addr", ln.Addr().String(), "dialect", store.Dialect(), "version", version)
+	log.Info("listening", "addr", ln.Addr().String(), "dialect", store.Dialect(), "version", stampOf(debug.ReadBuildInfo()).Short())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	purgeCtx, stopPurges := context.WithCancel(ctx)
@@ -111,13 +117,30 @@ func serve(ctx context.Context, cfg config, logOut io.Writer) error {
 	return nil
 }
 
-func migrate(ctx context.Context, cfg config, args []string, out io.Writer) error {
-	store, err := storage.Open(storage.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxConns: cfg.MaxConns})
+// migrate applies pending migrations, or with "status" lists them all.
+func migrate(ctx context.Context, cfg func() (config, error), args []string, out io.Writer) error {
+	status := len(args) == 1 && args[0] == "status"
+	switch {
+	case len(args) == 1 && isHelp(args[0]):
+		fmt.Fprint(out, "usage: accredit migrate          apply pending migrations\n       accredit migrate status   list every migration and whether it is applied\n")
+		return nil
+	case len(args) > 0 && !status:
+		extra := args[0]
+		if extra == "status" {
+			extra = args[1]
+		}
+		return fmt.Errorf("migrate: unexpected argument %q (say nothing to apply migrations, or status to list them)", extra)
+	}
+	c, err := cfg()
+	if err != nil {
+		return err
+	}
+	store, err := storage.Open(storage.Config{URL: c.DatabaseURL, DataDir: c.DataDir, MaxConns: c.MaxConns})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if len(args) > 0 && args[0] == "status" {
+	if status {
 		lines, err := store.MigrationStatus(ctx)
 		for _, l := range lines {
 			fmt.Fprintln(out, l)
