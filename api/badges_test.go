@@ -21,7 +21,7 @@ import (
 	"github.com/osce/accredit/badges"
 )
 
-// This file covers SPEC §5 "Badges and badge codes" through the HTTP API:
+// This file covers badges and badge codes (README, How it works) through the HTTP API:
 // who sees which badge, the QR and PDF renderings (checked with zbarimg,
 // pdfinfo and pdftotext), reissue and batch printing. Helpers are prefixed
 // bg.

@@ -17,7 +17,7 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// maxJSON is the limit of a JSON request body (SPEC §4).
+// maxJSON is the limit of a JSON request body (api/openapi.yaml, Conventions).
 const maxJSON = 1 << 20
 
 var validate = newValidator()

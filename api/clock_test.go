@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// This file proves SPEC §5 on device clocks: the online door judges and
+// This file proves the rules on device clocks (api/openapi.yaml, POST …/scans/batch; docs/security.md, Device clocks): the online door judges and
 // records at the server's time whatever scanned_at says; a batch keeps a
 // device's earlier times (offline replays) but not one more than five
 // minutes after the batch arrived, which is judged and recorded at the

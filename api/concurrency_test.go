@@ -12,10 +12,10 @@ import (
 	"testing"
 )
 
-// This file proves the core guarantee of SPEC §5 "Quotas and capacities":
+// This file proves the core guarantee of quotas and capacities (README, How it works):
 // quotas, capacities, session capacities, one head of delegation and one
 // nomination per person hold under concurrent requests, in one server and
-// across two independent server instances on one database (SPEC §2).
+// across two independent server instances on one database (README, Storage).
 // Requests are released together by closing a channel; nothing here depends
 // on timing. Helpers are prefixed cc.
 
@@ -577,7 +577,7 @@ func TestConcurrentWaitlistSubmit(t *testing.T) {
 // approve first (both succeed, then the withdraw/substitute applies to the
 // approved nomination) or withdraw/substitute first (the approval is
 // refused). "Approved, and the withdrawal refused as invalid_transition" is
-// no order at all: SPEC §5 reserves 409 invalid_transition for moves the
+// no order at all: the status machine (README, How it works) reserves 409 invalid_transition for moves the
 // table does not allow.
 func TestConcurrentAllowedActionNotRefused(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {

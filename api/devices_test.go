@@ -17,7 +17,7 @@ import (
 	"github.com/osce/accredit/badges"
 )
 
-// Door devices (SPEC §9): enrolment, the exchange of a code for a token,
+// Door devices (api/openapi.yaml): enrolment, the exchange of a code for a token,
 // last_seen_at, the roster and photo thumbnails. Helpers are prefixed dv.
 
 const dvEvent = "DEV-2030"
@@ -262,7 +262,7 @@ func TestTokensLastSeen(t *testing.T) {
 			}
 			return &at
 		}
-		// A refused request changes nothing (SPEC §4), last_seen_at included.
+		// A refused request changes nothing (api/openapi.yaml, Errors), last_seen_at included.
 		e.call("GET", "/v1/tokens", guard, nil).problem(403, "forbidden")
 		if at := seen(); at != nil {
 			t.Fatalf("a token used only for a refused request was last seen at %v", at)
@@ -334,7 +334,7 @@ func TestEventOfflineRoster(t *testing.T) {
 		want := map[string]bool{"badge_id": true, "serial": true, "display_name": true, "delegation": true, "category": true, "photo_url": true}
 		for k := range first {
 			if !want[k] {
-				t.Errorf("roster item has %q: a device carries nothing more than SPEC §9 names", k)
+				t.Errorf("roster item has %q: a device carries nothing more than api/openapi.yaml names", k)
 			}
 		}
 		if first["badge_id"] != bs[0].id || first["serial"] != float64(1) || first["delegation"] != "AUT" || first["category"] != "delegate" ||

@@ -8,7 +8,7 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// list is the envelope of every paged list (SPEC §5).
+// list is the envelope of every paged list (api/openapi.yaml, Conventions).
 type list[T any] struct {
 	Items      []T     `json:"items"`
 	NextCursor *string `json:"next_cursor"`

@@ -8,7 +8,7 @@ import (
 	"github.com/osce/accredit/storage"
 )
 
-// This file proves that a purge (SPEC §8) leaves none of the erased values
+// This file proves that a purge (docs/security.md, Erasure) leaves none of the erased values
 // in what repeats or quotes them: the stored idempotent answers, the
 // reasons and remarks typed about the event's nominations, and the audit
 // log; and that on PostgreSQL it vacuums the tables it rewrote. The bytes

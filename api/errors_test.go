@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-// This file proves SPEC §4: every error code this service produces comes
+// This file proves the errors of api/openapi.yaml (Errors): every error code this service produces comes
 // as complete problem+json, and a request that fails changes nothing.
 
 // etProblem asserts a complete RFC 9457 answer with our code. For
@@ -693,7 +693,7 @@ func TestErrorCodes(t *testing.T) {
 			{name: "invalid: photo over 40 megapixels", method: "PUT", path: nomPath(etMain, f.autSub, "photo"), token: f.aut,
 				body: etPNGHeader(8000, 6000), headers: []string{"Content-Type", "image/png"},
 				status: 422, code: "validation_failed", fields: []string{"photo"}},
-			// Imports (SPEC §7): all or nothing, bad rows named by row.
+			// Imports (api/openapi.yaml): all or nothing, bad rows named by row.
 			{name: "import: a bad row refuses the file", feature: "reports", method: "POST", path: mainNoms + "/import", token: f.aut,
 				body:    etCSVHeader + "Eva,Berger,female,eva.berger@example.org,delegate,online\nJakob,Huber,male,not-an-email,delegate,online\n",
 				headers: []string{"Content-Type", "text/csv"}, status: 422, code: "validation_failed", fields: []string{"email"}, rows: []int{3}},

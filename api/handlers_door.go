@@ -16,7 +16,7 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// Door devices (SPEC §9): enrolments, the enrolment exchange, the roster
+// Door devices (api/openapi.yaml): enrolments, the enrolment exchange, the roster
 // and photo thumbnails.
 
 type enrolmentIn struct {
@@ -132,7 +132,7 @@ func (s *Server) fromTrustedProxy(c *gin.Context) bool {
 	return false
 }
 
-// qrSize reads ?size= of a QR PNG (SPEC §5: 128–1024 px, default 512).
+// qrSize reads ?size= of a QR PNG (128–1024 px, default 512).
 func qrSize(c *gin.Context) (int, error) {
 	v := c.Query("size")
 	if v == "" {
@@ -160,7 +160,7 @@ func (s *Server) enrol(c *gin.Context) {
 	setActor(c, domain.Actor{Name: "enrolment"}) // carries the request id into the audit entry
 	d, err := s.svc.Enrol(c.Request.Context(), in.Code)
 	if domain.IsCode(err, domain.CodeUnauthorized) {
-		s.badCredential(c, err) // counted like a bad token (SPEC §3)
+		s.badCredential(c, err) // counted like a bad token (README, Roles)
 		return
 	}
 	if err != nil {

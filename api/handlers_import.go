@@ -15,7 +15,7 @@ import (
 )
 
 // importNominations takes a CSV or XLSX of nominations, all or nothing
-// (SPEC §7): rows are checked like single submissions, errors come back by
+// (api/openapi.yaml, POST …/nominations/import): rows are checked like single submissions, errors come back by
 // spreadsheet row and column, and nothing is saved unless every row is good.
 func (s *Server) importNominations(c *gin.Context) {
 	dryRun, err := boolQuery(c, "dry_run")

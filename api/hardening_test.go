@@ -185,7 +185,7 @@ func TestNamesThatLie(t *testing.T) {
 }
 
 // TestPhotoAfterTheWindow: a delegation may replace a photo only while it
-// may edit the nomination (SPEC §8); the secretariat is exempt, also on a
+// may edit the nomination (docs/security.md, Photos); the secretariat is exempt, also on a
 // closed event.
 func TestPhotoAfterTheWindow(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
@@ -290,7 +290,7 @@ func callAs(t *testing.T, srv *httptest.Server, client, method, path, token stri
 }
 
 // TestBadTokensAreRateLimited: more than 20 bad tokens a minute from one
-// client are 429 with Retry-After until the minute has passed (SPEC §3);
+// client are 429 with Retry-After until the minute has passed (README, Roles);
 // the same client's good token still works, other clients are not slowed,
 // and only a trusted proxy may name the client.
 func TestBadTokensAreRateLimited(t *testing.T) {
@@ -352,7 +352,7 @@ func TestBadTokensAreRateLimited(t *testing.T) {
 // TestImportTemplateRowAndUnknownColumns: the templates' example row is
 // not importable, whatever else the file holds (a file that still has it
 // is 422 naming its row), and a header naming a column that is not a
-// nomination field is 422 naming the column (SPEC §8), in CSV and XLSX.
+// nomination field is 422 naming the column (docs/security.md, Imports), in CSV and XLSX.
 func TestImportTemplateRowAndUnknownColumns(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		e.event("TPL-1")
@@ -504,7 +504,7 @@ func TestPhotoBombs(t *testing.T) {
 }
 
 // TestBadEnrolmentCodesAreRateLimited: bad enrolment codes count as bad
-// tokens do (SPEC §3, §9): the 21st in a minute from one client is 429,
+// tokens do (README, Roles): the 21st in a minute from one client is 429,
 // and bad tokens and bad codes share one count.
 func TestBadEnrolmentCodesAreRateLimited(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {

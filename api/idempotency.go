@@ -13,8 +13,8 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// idempotent runs handle at most once per Idempotency-Key and token (SPEC
-// §6): a replay answers the first status and body; the same key with
+// idempotent runs handle at most once per Idempotency-Key and token
+// (api/openapi.yaml, POST …/nominations): a replay answers the first status and body; the same key with
 // another body, or while the first request is still running, is 409; a
 // failed request stores nothing, so its retry is judged afresh. handle
 // passes once (nil without a key) to the change it makes, which claims

@@ -21,7 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// This file proves the import of SPEC §7 ("Import"), the templates and
+// This file proves the import (api/openapi.yaml, POST …/nominations/import), the templates and
 // the nomination exports: a round trip through the templates in CSV, XLSX
 // and multipart form, all-or-nothing refusal naming the spreadsheet row
 // and column, dry runs, quotas and duplicates judged row by row, malformed
@@ -29,7 +29,7 @@ import (
 
 const imXLSXType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// imCols are the columns of an import (SPEC §7): the nomination's JSON
+// imCols are the columns of an import (api/openapi.yaml): the nomination's JSON
 // fields, document_* for the document, and delegation.
 var imCols = []string{
 	"delegation", "honorific", "given_name", "family_name", "gender",
@@ -363,7 +363,7 @@ func imThreeRows() []map[string]string {
 	}
 }
 
-// imTemplateHeader checks a template's header: every column of SPEC §7.
+// imTemplateHeader checks a template's header: every column of an import.
 func imTemplateHeader(t *testing.T, header []string) {
 	t.Helper()
 	for _, c := range imCols {

@@ -40,7 +40,7 @@ func requestID(c *gin.Context) string { return c.GetString(keyRequestID) }
 
 // knownMethods are the methods of RFC 9110 (and PATCH): anything else a
 // client invents is logged and counted as "OTHER", so that a request line
-// cannot choose a label value or a log field (SPEC §4).
+// cannot choose a label value or a log field (docs/security.md, Headers, methods, metrics).
 var knownMethods = map[string]bool{
 	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true, http.MethodPatch: true,
 	http.MethodDelete: true, http.MethodConnect: true, http.MethodOptions: true, http.MethodTrace: true,
@@ -56,7 +56,7 @@ func methodLabel(c *gin.Context) string {
 
 // secureHeaders marks every answer as not to be sniffed, and every /v1
 // answer as not to be stored: most of them carry personal data, and a
-// shared or browser cache is no place for it (SPEC §4). A route with a
+// shared or browser cache is no place for it (api/openapi.yaml, Authentication and roles). A route with a
 // reason to differ sets its own Cache-Control after this.
 func secureHeaders(c *gin.Context) {
 	h := c.Writer.Header()
@@ -110,7 +110,7 @@ func (s *Server) noteSeen(c *gin.Context) {
 	}
 }
 
-// authenticate resolves the bearer token to an actor (SPEC §3): no token, or
+// authenticate resolves the bearer token to an actor (README, Roles): no token, or
 // a bad, expired or revoked one, is 401.
 func (s *Server) authenticate(c *gin.Context) {
 	secret, ok := s.bearer(c)
@@ -239,7 +239,7 @@ func (s *Server) loadScanEvent(c *gin.Context) {
 	s.admitToEvent(c, ev, err)
 }
 
-// admitToEvent applies the event-level rules of SPEC §3 and §5: drafts do
+// admitToEvent applies the event-level rules of README, Roles: drafts do
 // not exist for delegations, an event a delegation is not invited to is
 // forbidden, a security token bound to another event too.
 func (s *Server) admitToEvent(c *gin.Context, ev *domain.Event, err error) {

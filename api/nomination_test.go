@@ -16,8 +16,8 @@ import (
 	"testing"
 )
 
-// This file covers POST …/nominations with Idempotency-Key (SPEC §6), the
-// list filters and cursor pages, and photo uploads (SPEC §8). Helpers are
+// This file covers POST …/nominations with Idempotency-Key (api/openapi.yaml), the
+// list filters and cursor pages, and photo uploads (docs/security.md, Photos). Helpers are
 // prefixed nt.
 
 // ntCount is the number of nominations of an event the secretariat sees.

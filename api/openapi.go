@@ -12,7 +12,7 @@ import (
 	"github.com/goccy/go-yaml"
 )
 
-// openapiYAML is the API reference as written (SPEC §6): the source of
+// openapiYAML is the API reference as written: the source of
 // GET /openapi.json, of the tests that hold the server to it, and of the
 // linter in .ci/run.
 //

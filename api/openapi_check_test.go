@@ -239,7 +239,7 @@ func (c *contract) route(urlPath string) *docPath {
 }
 
 // checkUnrouted holds what the document has no operation for to the
-// router's own answers (SPEC §4): 405 with Allow for a known path's other
+// router's own answers (api/openapi.yaml, Errors): 405 with Allow for a known path's other
 // methods, 405 for a method HTTP does not define, 404 for an unknown path.
 func (c *contract) checkUnrouted(p *docPath, method string, res *http.Response, got []byte) []string {
 	want := http.StatusNotFound

@@ -57,7 +57,7 @@ func operations(doc map[string]any) map[string]map[string]any {
 var ginParam = regexp.MustCompile(`[:*]([A-Za-z_]+)`)
 
 // isAPIPath tells the API, which api/openapi.yaml describes, from the web
-// apps' pages (SPEC §10), which it does not.
+// apps' pages (README, The first five minutes), which it does not.
 func isAPIPath(p string) bool {
 	switch p {
 	case "/healthz", "/readyz", "/metrics", "/openapi.json", "/v1":
@@ -189,7 +189,7 @@ func checkOperation(t *testing.T, doc map[string]any, name string, op map[string
 	}
 }
 
-// personalDataOnlyInNominations: SPEC §3 lets only nominations (answered
+// personalDataOnlyInNominations: README, Roles, lets only nominations (answered
 // to the secretariat and the owning delegation) carry date of birth,
 // document, email and phone. Every answer's schema forbids properties it
 // does not list, and the contract check holds the server to the schemas,
@@ -207,7 +207,7 @@ func personalDataOnlyInNominations(t *testing.T, doc map[string]any) {
 						base := "#/components/schemas/" + s
 						return at == base || strings.HasPrefix(at, base+"/")
 					}) {
-						t.Errorf("%s: %q is personal data, which only nominations carry (SPEC §3)", at, f)
+						t.Errorf("%s: %q is personal data, which only nominations carry (README, Roles)", at, f)
 					}
 				}
 			}

@@ -25,8 +25,8 @@ import (
 	"github.com/osce/accredit/storage/storagetest"
 )
 
-// This file proves SPEC §4's 503 unavailable and the retries it invites
-// (SPEC §6 Idempotency-Key, §5 scan_id): a database out of reach, or gone
+// This file proves 503 unavailable (api/openapi.yaml, Errors) and the retries it invites
+// (Idempotency-Key, scan_id): a database out of reach, or gone
 // before the outcome of a write was known, is 503 with Retry-After, never
 // 500; a retry gets the recorded answer if the first attempt committed,
 // and is judged afresh if it did not; an Idempotency-Key is never held by
@@ -292,7 +292,7 @@ func otPost(e *env, event, token string, body []byte, key string) (*resp, error)
 
 // TestIdempotencyKeyExpires: a key is replayed for 24 hours; after that
 // it is a new request, and the sweep erases keys and answers older than
-// that (SPEC §8).
+// that (docs/security.md, Erasure).
 func TestIdempotencyKeyExpires(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		f := scSetup(t, e, "OT-EXPIRE")

@@ -21,11 +21,11 @@ import (
 )
 
 const (
-	maxUpload      = 10 << 20 // SPEC §8: at most 10 MiB in
+	maxUpload      = 10 << 20 // docs/security.md, Photos: at most 10 MiB in
 	multipartSlack = 64 << 10 // room for multipart headers around the file
 	photoLongSide  = 1200     // enough for a 300 dpi badge photo
 
-	// SPEC §8's dimensions, checked from the header before decoding.
+	// The photo rules' dimensions (README, How it works), checked from the header before decoding.
 	maxPixels     = 40_000_000
 	maxPhotoSide  = 10_000
 	minPhotoSide  = 200
@@ -119,7 +119,7 @@ func uploadError(err error) error {
 
 // reencode checks that data is a real JPEG or PNG of sane size and writes
 // it anew: metadata (EXIF location, camera serials) does not survive, and
-// large photos are scaled down to what a badge needs (SPEC §8). Its
+// large photos are scaled down to what a badge needs (docs/security.md, Photos). Its
 // dimensions are judged from the header, before any pixel is decoded,
 // and so is what decoding would cost (decodeCost), so that one upload
 // takes bounded memory whatever the file.
@@ -156,7 +156,7 @@ func badPhoto(code, msg string) error {
 	return domain.Invalid(domain.FieldError{Field: "photo", Code: code, Message: msg})
 }
 
-// checkSize applies SPEC §8's rules on a photo's dimensions.
+// checkSize applies the photo rules (README, How it works) on a photo's dimensions.
 func checkSize(w, h int) error {
 	long, short := max(w, h), min(w, h)
 	switch {
@@ -185,7 +185,7 @@ func fit(w, h, long int) (int, int) {
 }
 
 // decodeSem lets at most as many photos be decoded at once as the process
-// has cores (SPEC §8): each may take hundreds of MiB, and more at once
+// has cores (docs/security.md, Photos): each may take hundreds of MiB, and more at once
 // would only share the same cores. Others wait their turn, or until their
 // request is gone.
 type decodeSem chan struct{}

@@ -66,7 +66,7 @@ func fieldCode(err error) string {
 	return domain.ErrorCode(err)
 }
 
-// TestPhotoRules: SPEC §8's dimensions and the decoders' cost are judged
+// TestPhotoRules: the photo rules' dimensions (README, How it works) and the decoders' cost are judged
 // from the header, before a pixel is read: each refusal allocates almost
 // nothing. The 39 KB PNG of 40,000,000×1 pixels took 2.5–3.7 GB and up
 // to 37 s of CPU before.
@@ -187,7 +187,7 @@ func fill(pix []byte, stride int, noise uint32) {
 }
 
 // TestLargestPhotoBounded: the largest photos allowed cost at most 400 MiB
-// above the start (SPEC §8), measured by the runtime's own accounting,
+// above the start (docs/security.md, Photos), measured by the runtime's own accounting,
 // and at most 3 s of one core (asserted with a margin for slow or
 // instrumented builds; the figure is logged).
 func TestLargestPhotoBounded(t *testing.T) {
@@ -335,7 +335,7 @@ func cpuTime() time.Duration {
 
 // FuzzReencode holds the photo reader to: no panic, every refusal a
 // validation failure naming the photo, every photo it takes re-encoded as
-// a JPEG or PNG within the limits, and its allocation within SPEC §8's
+// a JPEG or PNG within the limits, and its allocation within docs/security.md's
 // 400 MiB whatever the header claims.
 func FuzzReencode(f *testing.F) {
 	f.Add(pngHeader(40_000_000, 1, 8, 6, 0))

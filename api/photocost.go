@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 )
 
-// maxDecodeBytes bounds what decoding one photo may take. SPEC §8 allows
+// maxDecodeBytes bounds what decoding one photo may take. docs/security.md (Photos) allows
 // 400 MiB for the largest photo; the rest is the scaler's strip, the
 // re-encoded result and the decoders' own buffers (hostile photos are
 // measured in photo_test.go).

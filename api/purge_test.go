@@ -12,7 +12,7 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// This file proves the purge of SPEC §8: personal data (documents, dates
+// This file proves the purge (docs/security.md, Erasure): personal data (documents, dates
 // of birth, emails, phones, photos) of an event's nominations is erased,
 // while the List of Participants and the summary stay exactly as they
 // were; a purge before the event has ended needs force; events with

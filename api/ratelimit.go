@@ -11,7 +11,7 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// Bad credentials are limited per client (SPEC §3): a client that has
+// Bad credentials are limited per client (README, Roles): a client that has
 // sent more than badLimit bad tokens or enrolment codes in badWindow gets
 // 429 rate_limited, with Retry-After, for every further bad one until the
 // window, which starts at its first bad attempt, has passed.

@@ -17,7 +17,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-// This file proves the reports of SPEC §7: the summary (counts, women's
+// This file proves the reports (api/openapi.yaml, Reports): the summary (counts, women's
 // share, attendance by day) and the List of Participants (group order,
 // delegations by English name, head first then family name, only
 // approved, no personal data, attended_only, and the JSON, CSV, XLSX and
@@ -308,7 +308,7 @@ var rpWantLines = []rpLine{
 
 var rpWantKinds = []string{"participating_state", "partner", "international_organization", "osce", "other"}
 
-// TestReportParticipantsJSON: groups in the spec's order, delegations by
+// TestReportParticipantsJSON: groups in the published order (README, How it works), delegations by
 // English name as collated, head first then family name, approved only,
 // nothing personal.
 func TestReportParticipantsJSON(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// This file proves SPEC §3 and §6: who may call what. The table below has
+// This file proves README, Roles, and the x-roles of api/openapi.yaml: who may call what. The table below has
 // one row per route of api/routes.go; each row is called once per caller
 // ("column") on one shared database per dialect.
 //
@@ -212,7 +212,7 @@ func rtRows() []rtRow {
 		{name: "attendance", method: "GET", path: "/v1/events/{event}/attendance?day=2030-06-10", ok: 200, may: "sec"},
 		{name: "presence", method: "GET", path: "/v1/events/{event}/presence", ok: 200, may: "sec guard guard-bound"},
 
-		// Door devices (SPEC §9); POST /v1/enrol takes no token (its own test).
+		// Door devices; POST /v1/enrol takes no token (its own test).
 		{name: "create enrolment", method: "POST", path: "/v1/events/{event}/enrolments", ok: 201, may: "sec",
 			body: rtStatic(map[string]any{"name": "lane 7", "checkpoint": "MAIN"})},
 		{name: "enrolment QR", method: "GET", path: "/v1/events/{event}/enrolments/{enrolment}/qr.png", ok: 200, may: "sec"},
@@ -222,7 +222,7 @@ func rtRows() []rtRow {
 		{name: "thumbnail without badge", method: "GET", path: nominations + "/{photo}/photo?size=thumb", ok: 200, may: "sec aut",
 			except: map[string]rtOutcome{"deu": rtNotFound, "guard": rtNotFound, "guard-bound": rtNotFound}},
 
-		// Imports, templates, exports and reports (SPEC §7).
+		// Imports, templates, exports and reports.
 		{name: "import dry run", feature: "reports", method: "POST", path: nominations + "/import?dry_run=true", ok: 200, may: "sec aut",
 			// A row naming another delegation is a bad row, and any bad row
 			// refuses the whole file.
@@ -404,7 +404,7 @@ func (r rtRow) want(col string) *rtOutcome {
 // TestRoleTable calls every route as every kind of caller.
 func TestRoleTable(t *testing.T) {
 	rows := rtRows()
-	// A row that lets a caller in where SPEC §3 shuts it out is a bug in
+	// A row that lets a caller in where README, Roles, shuts it out is a bug in
 	// the table, not in the server.
 	for _, r := range rows {
 		for col := range r.except {

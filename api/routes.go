@@ -9,7 +9,7 @@ import (
 	"github.com/osce/accredit/web"
 )
 
-// routes is the whole API surface with each route's roles (SPEC §6).
+// routes is the whole API surface with each route's roles (api/openapi.yaml).
 func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	// The client's address decides its rate limit: only the configured
@@ -103,7 +103,7 @@ func (s *Server) routes() *gin.Engine {
 }
 
 // webRoutes mounts the landing page and the three web applications of
-// SPEC §10; they need no token (the apps ask for one and keep it).
+// README; they need no token (the apps ask for one and keep it).
 func (s *Server) webRoutes(r *gin.Engine) {
 	site := gin.WrapH(web.Embedded)
 	paths := web.Embedded.RootFiles()

@@ -2,7 +2,7 @@ package api
 
 import "github.com/gin-gonic/gin"
 
-// reportRoutes are SPEC §7: imports, templates, exports and reports.
+// reportRoutes are (api/openapi.yaml, Import and export, Reports): imports, templates, exports and reports.
 func (s *Server) reportRoutes(ev *gin.RouterGroup) {
 	ev.POST("/nominations/import", nominators, s.importNominations)
 	ev.GET("/nominations/template.csv", nominators, s.templateCSV)

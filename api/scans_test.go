@@ -26,7 +26,7 @@ import (
 	"github.com/osce/accredit/badges"
 )
 
-// This file covers SPEC §5 "Scans" through the HTTP API: every rejection
+// This file covers the scans (api/openapi.yaml, POST …/scans) through the HTTP API: every rejection
 // reason, the order of the checks, the scan log, idempotency (also across
 // two server instances), batches, presence, attendance, the revocation feed
 // and the published badge keys. Helpers are prefixed sc.
@@ -377,7 +377,7 @@ func TestScanDefaultValidityWindow(t *testing.T) {
 
 // TestScanValidityFollowsEvent: the secretariat narrows the badge window
 // of an event whose badges are already issued (a day is cancelled). The
-// spec makes the event's badges_valid_from/until the window of its badges;
+// API makes the event's badges_valid_from/until the window of its badges;
 // the safe reading is that printed badges stop opening doors outside it.
 func TestScanValidityFollowsEvent(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {

@@ -44,7 +44,7 @@ var scanBodies = []string{
 	`[{"code":"x","checkpoint":"gate"}]`,
 	``,
 	`{"code":"x","checkpoint":"gate"`,
-	// Strict JSON (SPEC §4): each is the general path's, and it refuses it.
+	// Strict JSON (docs/security.md): each is the general path's, and it refuses it.
 	`{"code":"x","Checkpoint":"gate"}`,
 	`{"code":"x","checkpoint":"gate","ſcan_id":"0b6f6c1e-3f5a-4d43-9a43-2b1f3c0e9a11"}`,
 	`{"code":"x","checkpoint":"gate","checkpoint":"gate"}`,
@@ -57,8 +57,8 @@ var scanBodies = []string{
 var scanKeys = map[string]bool{"code": true, "checkpoint": true, "direction": true, "scan_id": true,
 	"scanned_at": true, "device": true, "device_result": true}
 
-// wantStrict fails unless body is what SPEC §4 allows a scan to be: valid
-// UTF-8, an object whose keys are scanIn's, each spelt as the spec spells
+// wantStrict fails unless body is what strict JSON (docs/security.md) allows a scan to be: valid
+// UTF-8, an object whose keys are scanIn's, each spelt as api/openapi.yaml spells
 // it and given once. It is the oracle for what the general path accepts,
 // written without its code.
 func wantStrict(t *testing.T, body []byte) {

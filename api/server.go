@@ -1,5 +1,5 @@
 // Package api is accredit's HTTP interface: the Gin router, middleware,
-// handlers and the JSON shapes of SPEC §5–§6. It talks to the domain only.
+// handlers and the JSON shapes of api/openapi.yaml. It talks to the domain only.
 package api
 
 import (
@@ -47,7 +47,7 @@ type Options struct {
 	TrustedProxies []string
 	// BadCredentialLimit is how many bad tokens or enrolment codes a
 	// client may send a minute before it is answered 429: 0 means the
-	// SPEC's 20; below 0, no limit (for test suites that send bad tokens
+	// README's 20 (Roles); below 0, no limit (for test suites that send bad tokens
 	// by the hundred from one address).
 	BadCredentialLimit int
 }

@@ -6,14 +6,14 @@ import (
 	"testing"
 )
 
-// This file proves the status machine of SPEC §5 ("Nominations") and the
+// This file proves the status machine (README, How it works) and the
 // rules of "Quotas and capacities" that its moves touch, through the API.
 // Helpers here are prefixed sm to stay apart from other test files.
 
 var (
 	smStatuses = []string{"submitted", "waitlisted", "approved", "rejected", "withdrawn", "revoked"}
 	smActions  = []string{"edit", "approve", "reject", "revoke", "withdraw", "substitute"}
-	// smMachine is the SPEC §5 table: from status, action → status the
+	// smMachine is the README's table (How it works): from status, action → status the
 	// nomination acted upon ends in. Every pair not listed is
 	// 409 invalid_transition.
 	smMachine = map[string]map[string]string{
@@ -142,7 +142,7 @@ func smAct(e *env, event, aut, id, action string) *resp {
 	return nil
 }
 
-// TestStatusMachine tries every action of SPEC §5 from every status: the
+// TestStatusMachine tries every action of the status machine from every status: the
 // allowed moves land where the table says, every other one is
 // 409 invalid_transition and changes nothing.
 func TestStatusMachine(t *testing.T) {

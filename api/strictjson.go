@@ -11,7 +11,7 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// encoding/json is lenient where SPEC §4 is not: it matches keys without
+// encoding/json is lenient where the API is not (docs/security.md, Strict JSON): it matches keys without
 // regard to case ("EMAIL" fills email), keeps the last of a key given
 // twice, and turns invalid UTF-8 and lone surrogate escapes into U+FFFD.
 // checkStrict refuses those before the decoder sees the body, walking it

@@ -9,7 +9,7 @@ import (
 )
 
 // TestDecodeStrict: what encoding/json takes leniently is malformed_body
-// (SPEC §4), at any depth; what is plainly valid still decodes.
+// (docs/security.md, Strict JSON), at any depth; what is plainly valid still decodes.
 func TestDecodeStrict(t *testing.T) {
 	const nom = `"given_name":"A","family_name":"B","gender":"female","email":"a@example.org","category":"delegate","mode":"online"`
 	for _, c := range []struct {

@@ -38,7 +38,7 @@ const (
 	CodeBytes = signedLen + ed25519.SignatureSize
 
 	// CodeLength is the length of an encoded code in characters: 97 bytes in
-	// unpadded base32. It stays under the 160 the spec allows and, being
+	// unpadded base32. It stays under the 160 characters docs/badge-code.md allows and, being
 	// only A–Z and 2–7, lets the QR use alphanumeric mode (version 7 at
 	// level M).
 	CodeLength = (CodeBytes*8 + 4) / 5

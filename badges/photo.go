@@ -90,7 +90,7 @@ func coverScale(src image.Image, w, h int) *image.RGBA {
 	return Shrink(src, crop, w, h)
 }
 
-// ThumbHeight is the height of a door thumbnail (SPEC §9: at most 240 px).
+// ThumbHeight is the height of a door thumbnail (api/openapi.yaml, the photo's ?size=thumb: at most 240 px).
 const ThumbHeight = 240
 
 // Thumbnail makes the door's thumbnail of a stored photo: the badge's crop

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Role is what a token may do (SPEC §3).
+// Role is what a token may do (README, Roles).
 type Role string
 
 const (

@@ -6,7 +6,7 @@ import (
 )
 
 // BootstrapTokenName is the name of the secretariat token that
-// ACCREDIT_ADMIN_TOKEN sets (SPEC §1); there is at most one active.
+// ACCREDIT_ADMIN_TOKEN sets (README, Configuration); there is at most one active.
 const BootstrapTokenName = "bootstrap"
 
 // FirstStartTokenName names the token serve makes when there is no way in.
@@ -61,7 +61,7 @@ func (s *Service) Bootstrap(ctx context.Context, secret string) error {
 }
 
 // FirstStart makes a secretariat token when the database holds no active
-// one, so that a new install can be signed in to (SPEC §1), and returns
+// one, so that a new install can be signed in to (README, The first five minutes), and returns
 // its secret; "" when there was a way in already.
 func (s *Service) FirstStart(ctx context.Context) (string, error) {
 	secret := ""

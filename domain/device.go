@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Enrolments (SPEC §9): a one-time code by which a door device obtains its
+// Enrolments (api/openapi.yaml, Door devices): a one-time code by which a door device obtains its
 // own security token, bound to the event.
 const (
 	EnrolmentCodeLen        = 10

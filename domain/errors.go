@@ -8,7 +8,7 @@ import (
 	"fmt"
 )
 
-// Error codes are the machine-readable `code` values of SPEC §4. They are the
+// Error codes are the machine-readable `code` values of api/openapi.yaml (Errors). They are the
 // only vocabulary of failure that crosses package boundaries; api maps them
 // to HTTP statuses in one table.
 const (
@@ -103,7 +103,7 @@ func ErrorMessage(err error) string {
 func IsCode(err error, code string) bool { return ErrorCode(err) == code }
 
 // Unavailable says the database could not be reached, or went away before
-// the outcome of a write was known (SPEC §4: 503 with Retry-After). A
+// the outcome of a write was known (503 with Retry-After, api/openapi.yaml, Errors). A
 // retry with the same scan_id or Idempotency-Key is told what happened.
 func Unavailable(cause error) *Error {
 	return &Error{Code: CodeUnavailable, Message: "the database is not available; retry shortly", Cause: cause}

@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// Event formats and statuses (SPEC §5 Events).
+// Event formats and statuses (api/openapi.yaml, Events).
 const (
 	FormatInPerson = "in_person"
 	FormatHybrid   = "hybrid"
@@ -61,7 +61,7 @@ type Event struct {
 	PurgeAfterDays       *int
 	PurgedAt             *time.Time
 	// OfflineRoster lets security devices carry the roster of active
-	// badges with names and photo thumbnails (SPEC §9).
+	// badges with names and photo thumbnails (api/openapi.yaml, GET …/roster).
 	OfflineRoster bool
 	CreatedAt     time.Time
 	UpdatedAt     time.Time

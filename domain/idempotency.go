@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// IdempotencyRetention is how long a key and its answer are kept (SPEC
-// §8): an older key is neither replayed nor in the way of a new request,
+// IdempotencyRetention is how long a key and its answer are kept (docs/security.md,
+// Idempotency keys): an older key is neither replayed nor in the way of a new request,
 // and the sweep erases it.
 const IdempotencyRetention = 24 * time.Hour
 
@@ -16,7 +16,7 @@ type IdempotencyKey struct {
 	Scope, Key, Hash string
 }
 
-// Once makes a change at most once per key (SPEC §6). The change's
+// Once makes a change at most once per key (api/openapi.yaml, POST …/nominations). The change's
 // transaction claims the key first and stores Answer's result last, so
 // the answer commits with the change or not at all.
 type Once struct {

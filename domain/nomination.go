@@ -83,7 +83,7 @@ func (p *Person) DisplayName() string {
 // CleanText trims and NFC-normalises free text so that "Zoë" typed with a
 // combining diaeresis and with a precomposed ë are stored alike, and drops
 // what would make a screen and a printed badge show different things
-// (SPEC §5): control characters (PostgreSQL refuses NUL in text; none
+// (docs/security.md, Names): control characters (PostgreSQL refuses NUL in text; none
 // belongs in a name or a remark line anyway, except tab and newline),
 // bidirectional controls, which reorder what follows them ("Ali" + U+202E
 // + "Alice" shows as "AliecilA" where they are honoured and "AliAlice"

@@ -3,7 +3,7 @@ package domain
 import "testing"
 
 // TestCleanText: names are trimmed NFC with bidirectional controls and
-// invisible characters removed (SPEC §5), so that the guard's screen and
+// invisible characters removed (docs/security.md, Names), so that the guard's screen and
 // the printed badge show the same name.
 func TestCleanText(t *testing.T) {
 	for _, c := range []struct{ name, in, want string }{

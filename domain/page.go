@@ -6,7 +6,7 @@ type Page struct {
 	Cursor string
 }
 
-// Limits of list pages (SPEC §5).
+// Limits of list pages (api/openapi.yaml, Conventions).
 const (
 	DefaultPageSize = 50
 	MaxPageSize     = 500

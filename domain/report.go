@@ -1,6 +1,6 @@
 package domain
 
-// Groups of the List of Participants, in print order (SPEC §7).
+// Groups of the List of Participants, in print order (README, How it works: Reports).
 var ReportGroups = []struct{ Kind, Title string }{
 	{"participating_state", "Participating States"},
 	{"partner", "Partners for Co-operation"},
@@ -49,7 +49,7 @@ type Participant struct {
 	Category     string `json:"category"`
 }
 
-// Summary is the secretariat's overview of an event (SPEC §7): by_status
+// Summary is the secretariat's overview of an event (api/openapi.yaml, Reports): by_status
 // counts every nomination, the other counts approved ones only.
 type Summary struct {
 	ByStatus        map[string]int `json:"by_status"`

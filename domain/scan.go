@@ -6,7 +6,7 @@ import (
 )
 
 // Scan results and the reasons of a rejection, in the order they are
-// checked (SPEC §5 Scans).
+// checked (api/openapi.yaml, POST …/scans).
 const (
 	ScanAccepted = "accepted"
 	ScanRejected = "rejected"

@@ -27,7 +27,7 @@ type seenNotes struct {
 const maxSeenNotes = 100_000
 
 // Seen notes that a token was used (by a request that succeeded: one that
-// fails changes nothing, SPEC §4). At most about once a minute per token
+// fails changes nothing, api/openapi.yaml, Errors). At most about once a minute per token
 // it queues a write of last_seen_at; the write is a conditional update
 // (only if the stored value is older than a minute), so several processes
 // together also write about once a minute per token. A lost write (the

@@ -55,7 +55,7 @@ func (s *Service) audit(ctx context.Context, tx Tx, action, targetType, targetID
 }
 
 // visible hides other delegations' nominations: to a delegation they do not
-// exist (SPEC §3).
+// exist (README, Roles).
 func visible(ctx context.Context, n *Nomination) error {
 	a := ActorFrom(ctx)
 	if a.Role == RoleDelegation && n.Delegation != a.Delegation {

@@ -5,7 +5,7 @@ import (
 	"errors"
 )
 
-// MaxImportRows is the most rows one import may carry (SPEC §7).
+// MaxImportRows is the most rows one import may carry (api/openapi.yaml).
 const MaxImportRows = 5000
 
 // ImportRow is one spreadsheet row turned into a nomination.

@@ -8,7 +8,7 @@ import (
 // SetPhoto stores a nomination's (already re-encoded) photo. A delegation
 // may change it only while it may edit the nomination: before a decision,
 // so that the face on an approved badge is the one the secretariat
-// approved, and inside the registration window (SPEC §8). The secretariat
+// approved, and inside the registration window (docs/security.md, Photos). The secretariat
 // may replace it while the nomination is active, late too.
 func (s *Service) SetPhoto(ctx context.Context, event, id, contentType string, data []byte) (*Nomination, error) {
 	err := s.Store.InTx(ctx, func(tx Tx) error {

@@ -114,7 +114,7 @@ func attendanceByDay(entries []Entry, loc *time.Location) []DayCount {
 	return out
 }
 
-// ParticipantList builds the List of Participants: groups in the spec's
+// ParticipantList builds the List of Participants: groups in the published
 // order, delegations by English name as a reader sorts them ("Türkiye"
 // among the T's), the head of delegation first, then by family name.
 func (s *Service) ParticipantList(ctx context.Context, ev *Event, attendedOnly bool) (*ParticipantList, error) {
@@ -171,7 +171,7 @@ func sortParticipants(col *collate.Collator, ps []Participant) {
 	})
 }
 
-// Purge erases the personal data of an event's nominations (SPEC §8),
+// Purge erases the personal data of an event's nominations (README, How it works: Purge),
 // keeping names and functions for the List of Participants and every count
 // for the summary. Before the event has ended it needs force.
 func (s *Service) Purge(ctx context.Context, event string, force bool) (int, error) {
@@ -192,7 +192,7 @@ func (s *Service) Purge(ctx context.Context, event string, force bool) (int, err
 	if err != nil {
 		return 0, err
 	}
-	// Erased means gone from the disk too (SPEC §8). Should this fail, the
+	// Erased means gone from the disk too (docs/security.md, Erasure). Should this fail, the
 	// data is blanked but may linger on disk: purging again erases it.
 	if err := s.Store.ErasePurged(ctx); err != nil {
 		return n, fmt.Errorf("personal data of %s blanked, but erasing it from the disk failed (run the purge again): %w", event, err)

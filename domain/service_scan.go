@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// MaxBatchScans is the most scans one batch may carry (SPEC §5).
+// MaxBatchScans is the most scans one batch may carry (api/openapi.yaml, POST …/scans/batch).
 const MaxBatchScans = 1000
 
 // MaxClockAhead is how far ahead of the server's clock a replayed scan's
-// device time may be (SPEC §5): clocks drift a little, but a device whose
+// device time may be (api/openapi.yaml, POST …/scans/batch): clocks drift a little, but a device whose
 // clock runs further ahead could open a door today with tomorrow's date.
 const MaxClockAhead = 5 * time.Minute
 
@@ -184,7 +184,7 @@ func (s *Service) settle(rec *ScanRecord, b *ScanBadge, result, reason string, r
 	rec.Response = rec.Answer()
 }
 
-// judge runs the checks in the spec's order: code, event, revocation and
+// judge runs the checks in the documented order (api/openapi.yaml, POST …/scans): code, event, revocation and
 // serial, validity window, checkpoint category. Anti-passback is the
 // write's business. fresh reads the badge from the database.
 func (s *Service) judge(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest, rec *ScanRecord, fresh bool) (*ScanBadge, string, error) {

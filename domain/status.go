@@ -1,6 +1,6 @@
 package domain
 
-// Status is where a nomination stands (SPEC §5 status machine).
+// Status is where a nomination stands (README, How it works: the status machine).
 type Status string
 
 const (

@@ -2,7 +2,7 @@ package domain
 
 import "testing"
 
-// TestTransition pins the status machine of SPEC §5: every status ×
+// TestTransition pins the status machine (README, How it works): every status ×
 // action, allowed moves and their targets; everything else refused.
 func TestTransition(t *testing.T) {
 	allowed := map[Status]map[Action]Status{

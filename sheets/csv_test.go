@@ -25,7 +25,7 @@ func TestTemplateCSVRoundTrip(t *testing.T) {
 	if first != strings.Join(NominationColumns, ",") {
 		t.Errorf("header %q", first)
 	}
-	// The example row as it stands is refused (SPEC §8), naming its row.
+	// The example row as it stands is refused (docs/security.md, Imports), naming its row.
 	_, err := ParseCSV(bytes.NewReader(buf.Bytes()))
 	hasField(t, fieldErrors(t, err), 2, "email", "example_row")
 	// With the cells that give it away replaced, it reads back as written.

@@ -15,7 +15,7 @@ import (
 // ragged and multi-line rows, broken encodings, XLSX workbooks, a zip
 // that is not a workbook), and in the targets (f.Add: hostile files of
 // hostile_test.go among them). Every target also holds the readers to
-// SPEC §8's memory budget: allocation in all, which bounds the peak, may
+// the memory budget of docs/security.md (Imports): allocation in all, which bounds the peak, may
 // not pass 64 MiB above the file. Run with
 //
 //	go test -run=^$ -fuzz=FuzzParseCSV -fuzztime=20s ./sheets/

@@ -16,7 +16,7 @@ import (
 )
 
 // This file builds hostile workbooks and CSVs in the test and holds the
-// readers to SPEC §8: an import costs at most 64 MiB above the file's own
+// readers to docs/security.md (Imports): an import costs at most 64 MiB above the file's own
 // size for 5,000 rows, whatever the sheet claims about its width.
 
 // sheetXML is the parts of a minimal workbook around one worksheet.
@@ -193,7 +193,7 @@ func measure(fn func()) cost {
 	return cost{total: after.TotalAlloc - before.TotalAlloc, peak: peak.Load(), cpu: cpu}
 }
 
-// importBudget is SPEC §8's bound: 64 MiB above the file's own size.
+// importBudget is the bound of docs/security.md (Imports): 64 MiB above the file's own size.
 const importBudget = 64 << 20
 
 // TestXLSXHostileBounded: whatever a workbook claims or holds within the

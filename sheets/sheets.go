@@ -1,4 +1,4 @@
-// Package sheets reads nomination imports (CSV and XLSX, SPEC §7), writes
+// Package sheets reads nomination imports (CSV and XLSX, api/openapi.yaml), writes
 // the import templates, and writes tables (CSV, XLSX) for the exports.
 //
 // Every failure to read an upload is a *domain.Error that the caller can
@@ -46,7 +46,7 @@ import (
 )
 
 // NominationColumns are the columns of nomination imports and templates,
-// in template order: the nomination's JSON field names (SPEC §5), with
+// in template order: the nomination's JSON field names (api/openapi.yaml), with
 // document_* for the document and sessions as a list of session ids.
 var NominationColumns = []string{
 	"delegation", "honorific", "given_name", "family_name", "gender",
@@ -62,10 +62,10 @@ var RequiredColumns = []string{"given_name", "family_name", "gender", "email", "
 // dateColumns hold dates, normalised to YYYY-MM-DD where recognisable.
 var dateColumns = map[string]bool{"date_of_birth": true, "document_expires_on": true}
 
-// MaxRows is the largest number of data rows an import may have (SPEC §7).
+// MaxRows is the largest number of data rows an import may have (api/openapi.yaml).
 const MaxRows = 5000
 
-// Bounds on the text an import keeps while it reads (SPEC §8: at most 64
+// Bounds on the text an import keeps while it reads (docs/security.md, Imports: at most 64
 // MiB above the file's own size). No nomination field takes more than
 // 2,000 characters, so a longer cell is an error and not kept; and 5,000
 // rows of every field at its longest are under maxText. A shared string
@@ -293,7 +293,7 @@ func (c *collector) result() ([]Row, error) {
 }
 
 // exampleColumn names the column by which r is recognisably the
-// templates' example row (SPEC §8: it must not import as a person), or "".
+// templates' example row (docs/security.md, Imports: it must not import as a person), or "".
 // Its email, its remarks, or its full name give it away, even when the
 // user changed the other cells.
 func exampleColumn(r Row) string {

@@ -33,7 +33,7 @@ var TemplateExample = map[string]string{
 	"remarks":             "Example row: replace it with your delegates",
 }
 
-// Drop-down lists of the XLSX template (SPEC §5).
+// Drop-down lists of the XLSX template (api/openapi.yaml).
 var templateLists = map[string][]string{
 	"gender":        {"female", "male", "other", "undisclosed"},
 	"category":      {"head_of_delegation", "delegate", "adviser", "speaker", "observer", "media", "secretariat", "technical"},

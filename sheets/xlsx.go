@@ -19,7 +19,7 @@ import (
 // Limits on what an uploaded workbook may unpack to. A 5,000-row import is
 // well under 5 MiB of XML; these leave room for styles, pictures and
 // generous formatting while refusing zip bombs before anything is
-// decompressed, and keep an import within SPEC §8's 64 MiB above the
+// decompressed, and keep an import within docs/security.md's 64 MiB above the
 // file's own size, whatever the sheet claims (hostile_test.go measures).
 const (
 	maxUnzipped   = 50 << 20 // sum of the entries' uncompressed sizes

@@ -8,8 +8,8 @@ import (
 
 // TestSQLiteDurable: every connection to the embedded database, the scan
 // writer's included, commits with synchronous=FULL in WAL mode, so that an
-// acknowledged commit survives a power cut (SPEC §2), and overwrites what
-// it deletes (secure_delete, SPEC §8).
+// acknowledged commit survives a power cut (README, Storage), and overwrites what
+// it deletes (secure_delete, docs/security.md, Erasure).
 func TestSQLiteDurable(t *testing.T) {
 	s, err := Open(Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "accredit.db")})
 	if err != nil {

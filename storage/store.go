@@ -142,7 +142,7 @@ func busyTimeout(cfg Config) time.Duration {
 // sqliteDSN puts the pragmas in the DSN so that every pooled connection
 // gets them, not only the first. synchronous=FULL makes every commit wait
 // until the WAL is on the disk: acknowledged means durable, a power cut
-// included (SPEC §2); NORMAL would survive a killed process but may lose
+// included (README, Storage); NORMAL would survive a killed process but may lose
 // the last commits to a power cut or an OS crash. The door's scans stay
 // fast by sharing commits (liteWriter). The time settings are the ones
 // the GORM dialector would add, written here so that the scan writer's
@@ -168,7 +168,7 @@ func sqliteDSN(cfg Config) (string, error) {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout(cfg).Milliseconds()))
 	q.Add("_pragma", "synchronous(FULL)")
 	// Deleted content is overwritten with zeros, not left in free space:
-	// a purge erases personal data from the file (SPEC §8).
+	// a purge erases personal data from the file (docs/security.md, Erasure).
 	q.Add("_pragma", "secure_delete(ON)")
 	q.Set("_texttotime", "1")
 	q.Set("_inttotime", "1")

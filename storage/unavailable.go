@@ -19,7 +19,7 @@ import (
 
 // unavailable reports an error that says the database could not be
 // reached, or went away before the outcome of a statement was known: the
-// caller should retry (SPEC §4, 503), not read it as a bug. A commit whose
+// caller should retry (503, api/openapi.yaml, Errors), not read it as a bug. A commit whose
 // answer never came is among them; the retry's scan_id or Idempotency-Key
 // then finds out whether it happened.
 func unavailable(err error) bool {

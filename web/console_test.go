@@ -1,6 +1,6 @@
 package web_test
 
-// The secretariat's console (SPEC §10 /console/) in real Chromium against
+// The secretariat's console (README, /console/) in real Chromium against
 // a real server: an officer signs in by the first-start link, sets an event
 // up, gives a focal point a link, reviews and approves in bulk, prints,
 // watches the door and downloads the List of Participants; each test then

@@ -210,7 +210,7 @@ func TestDeskJudgeWindowAsTheServer(t *testing.T) {
 	}
 }
 
-// TestDeskJudgeOrder: the device checks in the server's order (SPEC §5),
+// TestDeskJudgeOrder: the device checks in the server's order (api/openapi.yaml, POST …/scans),
 // so that a badge failing twice gets the server's reason.
 func TestDeskJudgeOrder(t *testing.T) {
 	s := newServer(t)

@@ -1,6 +1,6 @@
 package web_test
 
-// The security desk (SPEC §10 /desk/) in real Chromium against a real
+// The security desk (docs/desk.md) in real Chromium against a real
 // server: a guard's handheld scanner types into the page, and the tests
 // read the verdict as the page shows it, then check the server's record.
 

@@ -1,6 +1,6 @@
 package web_test
 
-// The delegation's portal (SPEC §10 /portal/) in real Chromium against a
+// The delegation's portal (README, /portal/) in real Chromium against a
 // real server: a focal point signs in with the console's link, nominates,
 // uploads a photo, imports a spreadsheet, withdraws, substitutes and
 // downloads a badge, through the page as a person would; each result is

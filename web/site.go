@@ -1,4 +1,4 @@
-// Package web holds the three browser applications of SPEC §10 (the desk,
+// Package web holds the three browser applications (README, The first five minutes: the desk,
 // the console and the portal) and the landing page that links to them, as
 // files embedded in the binary, and serves them under the pages' security
 // headers. It imports nothing of accredit's: the api package mounts it.
@@ -29,7 +29,7 @@ var embedded embed.FS
 // Files are the embedded files, for tests that inspect them.
 var Files fs.FS = embedded
 
-// Headers every page and file is sent with (SPEC §10): no inline script or
+// Headers every page and file is sent with (docs/security.md, Headers, methods, metrics): no inline script or
 // style, nothing from another origin, no framing, no referrer leaving the
 // page (an enrolment code or token in a fragment never does anyway).
 var Headers = map[string]string{

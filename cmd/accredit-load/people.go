@@ -100,7 +100,7 @@ func onlinePerson(seq uint64, tag, delegation string) nomination {
 		Email: fmt.Sprintf("online.%d@%s.load.example.org", seq, tag), Category: "observer", Mode: "online"}
 }
 
-// importColumns are the CSV columns of SPEC §7 the seed uses.
+// importColumns are the CSV columns of an import (api/openapi.yaml) the seed uses.
 var importColumns = []string{"delegation", "honorific", "given_name", "family_name", "gender", "function",
 	"organization", "nationality", "email", "date_of_birth", "document_type", "document_number",
 	"document_expires_on", "category", "mode"}

@@ -329,7 +329,7 @@ func verdictOf(body []byte) (verdict, error) {
 	return verdict{result: a.Result, reason: a.reason()}, nil
 }
 
-// plainWord: results and reasons are words of a-z and _ (SPEC §5);
+// plainWord: results and reasons are words of a-z and _ (api/openapi.yaml);
 // anything else (an escape, another alphabet) is left to the decoder.
 func plainWord(b []byte) bool {
 	for _, c := range b {

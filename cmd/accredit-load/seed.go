@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// importChunk is the most rows one import may carry (SPEC §7).
+// importChunk is the most rows one import may carry (api/openapi.yaml).
 const importChunk = 5000
 
 // Checkpoints of the seeded event: the main door in and out, and a VIP

@@ -13,7 +13,7 @@ import (
 	"testing"
 )
 
-// fakeImport answers the import endpoint the way SPEC §7 describes, or
+// fakeImport answers the import endpoint the way api/openapi.yaml describes, or
 // 405 when disabled, and counts the rows of each real import.
 func fakeImport(t *testing.T, enabled bool, chunks *[]int) *httptest.Server {
 	var calls atomic.Int32

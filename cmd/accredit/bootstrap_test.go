@@ -52,7 +52,7 @@ func me(t *testing.T, base, token string) (int, map[string]any) {
 }
 
 // TestBootstrapToken: ACCREDIT_ADMIN_TOKEN is one token named bootstrap
-// (SPEC §1); a changed value replaces it and the old value stops working;
+// (README, Configuration); a changed value replaces it and the old value stops working;
 // an unset variable leaves it as it is; a revoked value or another
 // token's secret is refused rather than brought back.
 func TestBootstrapToken(t *testing.T) {
@@ -120,7 +120,7 @@ func TestBootstrapToken(t *testing.T) {
 
 // TestFirstStartLink: with no usable secretariat token and no
 // ACCREDIT_ADMIN_TOKEN, serve makes one and prints, once, a sign-in link
-// on the address it bound (SPEC §1); when that token is revoked, the next
+// on the address it bound (README, The first five minutes); when that token is revoked, the next
 // start makes another.
 func TestFirstStartLink(t *testing.T) {
 	link := regexp.MustCompile(`http://([^/\s]+)/console/#token=(\S+)`)

@@ -80,7 +80,7 @@ var documentedTokens = []string{
 }
 
 // checkAdminToken refuses a bootstrap value that is short or published
-// (SPEC §1).
+// (README, Configuration).
 func checkAdminToken(v string) error {
 	if v == "" {
 		return nil

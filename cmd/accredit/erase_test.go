@@ -20,7 +20,7 @@ import (
 	"github.com/osce/accredit/storage"
 )
 
-// This file proves that a purge erases on disk (SPEC §8): once `accredit
+// This file proves that a purge erases on disk (docs/security.md, Erasure): once `accredit
 // purge` (or serve's scheduled purge) has answered, no byte of a purged
 // email, document number, date of birth, phone or photo is left in the
 // SQLite file or its WAL, while another connection keeps the database

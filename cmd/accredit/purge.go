@@ -12,7 +12,7 @@ import (
 	"github.com/osce/accredit/storage"
 )
 
-// purge erases the personal data of one event (SPEC §8).
+// purge erases the personal data of one event (README, How it works: Purge).
 func purge(ctx context.Context, cfg func() (config, error), args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
 	event := fs.String("event", "", "the event's code (required)")

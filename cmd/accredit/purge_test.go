@@ -15,7 +15,7 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// This file proves `accredit purge --event CODE [--force]` (SPEC §8) on
+// This file proves `accredit purge --event CODE [--force]` (docs/security.md, Erasure) on
 // a real data directory: refused before the event has ended unless
 // forced, and afterwards the event's documents, dates of birth, emails,
 // phones and photos are gone while names stay. Helpers are prefixed pg.

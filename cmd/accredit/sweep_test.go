@@ -9,7 +9,7 @@ import (
 )
 
 // TestServeSweepsIdempotencyKeys: serve erases idempotency keys and their
-// answers once they are 24 hours old (SPEC §8), at start and periodically,
+// answers once they are 24 hours old (docs/security.md, Idempotency keys), at start and periodically,
 // and keeps younger ones.
 func TestServeSweepsIdempotencyKeys(t *testing.T) {
 	for dialect, env := range dbEnvs(t) {

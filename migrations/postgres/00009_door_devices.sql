@@ -1,5 +1,5 @@
 -- +goose Up
--- Door devices (SPEC §9). An enrolment is a one-time code the secretariat
+-- Door devices (api/openapi.yaml, Door devices). An enrolment is a one-time code the secretariat
 -- hands to a device (as a QR of /desk/#enrol=CODE); the device trades it
 -- for its own security token. Only the code's hash is stored, as for
 -- tokens. Using it is one conditional UPDATE (used_at IS NULL AND

@@ -116,7 +116,7 @@ CREATE TABLE nominations (
 );
 CREATE INDEX nominations_event_id ON nominations (event_code, id);
 CREATE INDEX nominations_event_delegation ON nominations (event_code, delegation_code, status, mode, id);
--- The invariants of SPEC §5, enforced by the database for every process:
+-- The invariants of README, How it works (quotas and capacities), enforced by the database for every process:
 -- one pending head of delegation, one pending nomination per person.
 CREATE UNIQUE INDEX nominations_one_head ON nominations (event_code, delegation_code)
     WHERE category = 'head_of_delegation' AND status IN ('submitted', 'approved', 'waitlisted');

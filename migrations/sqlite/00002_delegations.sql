@@ -1,6 +1,6 @@
 -- +goose Up
 -- The 57 participating States, the 11 Partners for Co-operation and the
--- international organizations of shared/data/delegations.csv (83 rows),
+-- international organizations that the project was given as delegations.csv (83 rows),
 -- copied in so that nothing reads outside the binary at run time.
 INSERT INTO delegations (code, name, kind, group_name) VALUES
     ('ALB', 'Albania', 'participating_state', ''),

@@ -1,4 +1,4 @@
-// Door devices (SPEC §9): an enrolment for a lane shown as a QR code and
+// Door devices (api/openapi.yaml, Door devices): an enrolment for a lane shown as a QR code and
 // a link, and the event's devices with when each was last seen.
 
 import { el, field, select, fmtDateTime } from '/lib/dom.js';

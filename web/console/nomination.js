@@ -69,7 +69,7 @@ function facts(title, pairs) {
   return el('section', { class: 'fact-group' }, el('h3', null, title), dl);
 }
 
-// actions offers what the status machine (SPEC §5) allows from here.
+// actions offers what the status machine (README, How it works) allows from here.
 function actions(ctx, ev, n, pdfBox) {
   const base = path`/events/${ev.code}/nominations/${n.id}`;
   const again = () => render(ctx);

@@ -1,4 +1,4 @@
-// Setting an event up (SPEC §5 Events): its fields, opening and closing
+// Setting an event up (README, How it works): its fields, opening and closing
 // it, its sessions and checkpoints, and quota overrides per delegation.
 
 import { el, field, select, table, confirm } from '/lib/dom.js';

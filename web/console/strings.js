@@ -42,7 +42,7 @@ export const T = {
     generic: (detail) => `Something went wrong: ${detail}`,
   },
 
-  // Codes of SPEC §4 as a person reads them; the problem's detail follows.
+  // Problem codes (api/openapi.yaml, Errors) as a person reads them; the problem's detail follows.
   codes: {
     approved: 'Approved',
     rejected: 'Rejected',

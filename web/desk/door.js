@@ -9,7 +9,7 @@ import * as store from "./store.js";
 import { text } from "./strings.js";
 import { unreachable, reachable, upload, presenceAfterScan } from "./sync.js";
 
-const ONLINE_WAIT = 2000; // SPEC §10: then the device decides
+const ONLINE_WAIT = 2000; // docs/desk.md: then the device decides
 const MAX_CODE = 512; // what the server takes; longer is no badge anyway
 
 // A verdict is what the scan screen shows:

@@ -1,5 +1,5 @@
 // The offline judge: how a door device decides a scan without the server,
-// from docs/badge-code.md and SPEC §5 Scans. Pure functions of their
+// from docs/badge-code.md and api/openapi.yaml (POST …/scans). Pure functions of their
 // arguments (the clock, the keys and the device's knowledge are passed in),
 // so that a test can hold them against the Go verifier.
 
@@ -208,7 +208,7 @@ function refused(reason) {
   return { result: "rejected", reason, repeat: false, notes: [] };
 }
 
-// judge decides a scan in the server's order (SPEC §5): code → event →
+// judge decides a scan in the server's order (api/openapi.yaml, POST …/scans): code → event →
 // revocation and serial → validity window → checkpoint category →
 // anti-passback. claim is what verify returned (null: not a valid code);
 // known is what the device knows:

@@ -5,7 +5,7 @@
 //
 // VERSION is a hash of the files below; a test (TestDeskServiceWorkerVersion)
 // recomputes it, so a changed file always reaches devices as a new cache.
-const VERSION = "desk-aed3eabe4b85e16f";
+const VERSION = "desk-0e6059f7e2ae1681";
 const SHELL = [
   "./",
   "api.js",

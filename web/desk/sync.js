@@ -12,7 +12,7 @@ const PRESENCE_EVERY = 30000;
 const FULL_EVERY = 5 * 60000;
 const TICK = 5000;
 const RETRY_REFUSED_UPLOAD = 60000;
-const BATCH = 1000; // the most scans/batch takes (SPEC §5)
+const BATCH = 1000; // the most scans/batch takes (api/openapi.yaml, POST …/scans/batch)
 const THUMB_FETCHES = 6; // a browser's connections per host
 
 let timer = null;

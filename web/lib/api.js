@@ -13,7 +13,7 @@ export const apiTexts = {
 };
 
 // ApiError is a failed call. `code` is the problem's machine-readable code
-// (SPEC §4), `network` when no answer came; `fields` maps a JSON field
+// (api/openapi.yaml, Errors), `network` when no answer came; `fields` maps a JSON field
 // path (`document.number`) to its message; `rows` lists an import's
 // problems as {row, field, code, message}.
 export class ApiError extends Error {

@@ -1,5 +1,5 @@
 // The nomination form, for a new delegate, for changes to one, and for a
-// substitute. Every field of SPEC §5; the in-person ones are required only
+// substitute. Every field of a nomination (api/openapi.yaml); the in-person ones are required only
 // when the mode is in person. The server judges: its problems appear next
 // to their fields, conflicts are explained in words, and a new nomination
 // carries an Idempotency-Key so that a double click or a retry never
@@ -288,7 +288,7 @@ async function explain(ctx, form, ev, body, err) {
 }
 
 // missingInPerson names the empty fields that in-person participation
-// requires (SPEC §5).
+// requires (api/openapi.yaml).
 function missingInPerson(body) {
   const out = [];
   if (!body.nationality) out.push('nationality');

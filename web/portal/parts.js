@@ -72,8 +72,8 @@ export function trail(...steps) {
   return el('nav', { class: 'trail', 'aria-label': S.breadcrumb }, el('ol', null, items));
 }
 
-// allowed says which actions a nomination offers now (SPEC §5's status
-// machine, and the registration window for changes by a delegation).
+// allowed says which actions a nomination offers now (the status
+// machine of the README, and the registration window for changes by a delegation).
 export function allowed(n, reg) {
   const open = reg.state === 'open';
   const undecided = n.status === 'submitted' || n.status === 'waitlisted';

@@ -96,7 +96,7 @@ export const S = {
   noBadgeOnline: 'Online: no badge',
   badgeAfterApproval: 'After approval',
 
-  // Statuses (SPEC §5) with what each means for the focal point.
+  // Statuses (README, How it works) with what each means for the focal point.
   statuses: {
     submitted: 'Submitted',
     waitlisted: 'Waitlisted',
