@@ -42,10 +42,7 @@ func (s *Server) listBadges(c *gin.Context) {
 		return
 	}
 	f := domain.BadgeFilter{Event: eventOf(c).Code, Delegation: c.Query("delegation"), Page: p}
-	if a := actor(c); a.Role == domain.RoleDelegation {
-		f.Delegation = a.Delegation
-	}
-	items, next, err := s.store.ListBadges(c.Request.Context(), f)
+	items, next, err := s.svc.Badges(c.Request.Context(), f)
 	if err != nil {
 		problem(c, err)
 		return
@@ -158,7 +155,7 @@ func (s *Server) printBadges(c *gin.Context) {
 	ctx, ev := c.Request.Context(), eventOf(c)
 	f := domain.BadgeFilter{Event: ev.Code, Delegation: in.Delegation, ActiveOnly: true, IDs: in.BadgeIDs,
 		Page: domain.Page{Limit: 100}}
-	first, next, err := s.store.ListBadges(ctx, f)
+	first, next, err := s.svc.Badges(ctx, f)
 	if err != nil {
 		problem(c, err)
 		return
@@ -181,7 +178,7 @@ func (s *Server) printBadges(c *gin.Context) {
 			}
 			f.Page.Cursor = next
 			var err error
-			if batch, next, err = s.store.ListBadges(ctx, f); err != nil || len(batch) == 0 {
+			if batch, next, err = s.svc.Badges(ctx, f); err != nil || len(batch) == 0 {
 				return badges.Card{}, false, err
 			}
 			i = 0
@@ -228,7 +225,7 @@ func (s *Server) cardMaker(ev *domain.Event) func(ctx context.Context, b *domain
 		n := &b.Nomination
 		name, ok := names[n.Delegation]
 		if !ok {
-			d, err := s.store.Delegation(ctx, n.Delegation)
+			d, err := s.svc.Delegation(ctx, n.Delegation)
 			if err != nil {
 				return badges.Card{}, err
 			}
@@ -241,12 +238,8 @@ func (s *Server) cardMaker(ev *domain.Event) func(ctx context.Context, b *domain
 		card := badges.Card{BadgeID: b.ID, Serial: b.Serial, Code: code, Honorific: n.Honorific, GivenName: n.GivenName,
 			FamilyName: n.FamilyName, Function: n.Function, Delegation: name, Category: b.Category,
 			EventTitle: ev.Title, Venue: ev.Venue, Dates: dates}
-		if n.HasPhoto {
-			if _, card.Photo, err = s.store.Photo(ctx, n.ID); err != nil && !domain.IsCode(err, domain.CodeNotFound) {
-				return card, err
-			}
-		}
-		return card, nil
+		card.Photo, err = s.svc.BadgePhoto(ctx, b)
+		return card, err
 	}
 }
 
@@ -287,7 +280,7 @@ func (s *Server) revocations(c *gin.Context) {
 			return
 		}
 	}
-	items, err := s.store.Revocations(c.Request.Context(), eventOf(c).Code, since, p.Limit)
+	items, err := s.svc.Revocations(c.Request.Context(), eventOf(c).Code, since, p.Limit)
 	if err != nil {
 		problem(c, err)
 		return

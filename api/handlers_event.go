@@ -31,14 +31,7 @@ func (s *Server) listEvents(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	f := domain.EventFilter{Page: p}
-	switch a := actor(c); a.Role {
-	case domain.RoleDelegation:
-		f.Kind, f.ExcludeDraft = a.DelegationKind, true
-	case domain.RoleSecurity:
-		f.Code = a.Event
-	}
-	items, next, err := s.store.ListEvents(c.Request.Context(), f)
+	items, next, err := s.svc.Events(c.Request.Context(), p)
 	if err != nil {
 		problem(c, err)
 		return
@@ -73,11 +66,7 @@ func (s *Server) updateEvent(c *gin.Context) {
 }
 
 func (s *Server) listQuotas(c *gin.Context) {
-	only := ""
-	if a := actor(c); a.Role == domain.RoleDelegation {
-		only = a.Delegation
-	}
-	items, err := s.svc.Quotas(c.Request.Context(), eventOf(c), only)
+	items, err := s.svc.Quotas(c.Request.Context(), eventOf(c), c.Query("delegation"))
 	if err != nil {
 		problem(c, err)
 		return
@@ -151,7 +140,7 @@ func (s *Server) listSessions(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	items, next, err := s.store.ListSessions(c.Request.Context(), eventOf(c).Code, p)
+	items, next, err := s.svc.Sessions(c.Request.Context(), eventOf(c).Code, p)
 	if err != nil {
 		problem(c, err)
 		return
@@ -183,7 +172,7 @@ func (s *Server) listCheckpoints(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	items, next, err := s.store.ListCheckpoints(c.Request.Context(), eventOf(c).Code, p)
+	items, next, err := s.svc.Checkpoints(c.Request.Context(), eventOf(c).Code, p)
 	if err != nil {
 		problem(c, err)
 		return

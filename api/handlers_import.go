@@ -88,7 +88,9 @@ func importRow(a domain.Actor, r sheets.Row) (domain.Nomination, []domain.FieldE
 			}
 		}
 	}
-	deleg, err := delegationFor(a, in.Delegation)
+	// The service judges it again; judged here too, a file's every
+	// problem comes back at once.
+	deleg, err := domain.NominatesFor(a, in.Delegation)
 	var de *domain.Error
 	switch {
 	case asDomain(err, &de) && len(de.Fields) > 0:
@@ -172,7 +174,7 @@ func (s *Server) exportNominations(c *gin.Context, format string) {
 	header := append([]string{"id", "status"}, sheets.NominationColumns...)
 	var rows [][]string
 	for {
-		items, next, err := s.store.ListNominations(c.Request.Context(), f)
+		items, next, err := s.svc.Nominations(c.Request.Context(), f)
 		if err != nil {
 			problem(c, err)
 			return

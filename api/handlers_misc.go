@@ -12,7 +12,7 @@ import (
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 
 func (s *Server) readyz(c *gin.Context) {
-	if err := s.store.Ping(c.Request.Context()); err != nil {
+	if err := s.svc.Ping(c.Request.Context()); err != nil {
 		problem(c, domain.Errorf(domain.CodeUnavailable, "the database does not answer"))
 		return
 	}
@@ -45,7 +45,7 @@ func (s *Server) listAudit(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	items, next, err := s.store.ListAudit(c.Request.Context(), domain.AuditFilter{Event: c.Query("event"), Action: c.Query("action"),
+	items, next, err := s.svc.Audit(c.Request.Context(), domain.AuditFilter{Event: c.Query("event"), Action: c.Query("action"),
 		Target: c.Query("target"), Page: p})
 	if err != nil {
 		problem(c, err)
@@ -78,7 +78,7 @@ func (s *Server) listTokens(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	items, next, err := s.store.ListTokens(c.Request.Context(), p)
+	items, next, err := s.svc.Tokens(c.Request.Context(), p)
 	if err != nil {
 		problem(c, err)
 		return
@@ -100,7 +100,7 @@ func (s *Server) listDelegations(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	items, next, err := s.store.ListDelegations(c.Request.Context(), p)
+	items, next, err := s.svc.Delegations(c.Request.Context(), p)
 	if err != nil {
 		problem(c, err)
 		return

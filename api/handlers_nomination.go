@@ -2,28 +2,11 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/osce/accredit/domain"
 )
-
-// delegationFor decides whose nomination a new one is: a delegation token
-// may omit the code or give its own; the secretariat must name one.
-func delegationFor(a domain.Actor, given string) (string, error) {
-	given = strings.ToUpper(strings.TrimSpace(given))
-	if a.Role == domain.RoleDelegation {
-		if given != "" && given != a.Delegation {
-			return "", domain.Errorf(domain.CodeForbidden, "a %s token cannot nominate for delegation %s", a.Delegation, given)
-		}
-		return a.Delegation, nil
-	}
-	if given == "" {
-		return "", domain.Invalid(domain.FieldError{Field: "delegation", Code: "required", Message: "is required when the secretariat nominates"})
-	}
-	return given, nil
-}
 
 func (s *Server) submitNomination(c *gin.Context) {
 	body, err := readBody(c, maxJSON)
@@ -40,11 +23,7 @@ func (s *Server) submitNomination(c *gin.Context) {
 		if err := check(&in); err != nil {
 			return 0, nil, err
 		}
-		deleg, err := delegationFor(actor(c), in.Delegation)
-		if err != nil {
-			return 0, nil, err
-		}
-		n, err := s.svc.Submit(c.Request.Context(), eventOf(c), &domain.Nomination{Delegation: deleg, Fields: in.fields()}, once)
+		n, err := s.svc.Submit(c.Request.Context(), eventOf(c), &domain.Nomination{Delegation: in.Delegation, Fields: in.fields()}, once)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -68,14 +47,7 @@ func (s *Server) listNominations(c *gin.Context) {
 		problem(c, domain.Invalid(domain.FieldError{Field: "mode", Code: "oneof", Message: "must be in_person or online"}))
 		return
 	}
-	if a := actor(c); a.Role == domain.RoleDelegation {
-		if f.Delegation != "" && f.Delegation != a.Delegation {
-			c.JSON(http.StatusOK, newList([]nominationJSON{}, ""))
-			return
-		}
-		f.Delegation = a.Delegation
-	}
-	items, next, err := s.store.ListNominations(c.Request.Context(), f)
+	items, next, err := s.svc.Nominations(c.Request.Context(), f)
 	if err != nil {
 		problem(c, err)
 		return

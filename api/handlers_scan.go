@@ -129,7 +129,7 @@ func (s *Server) listScans(c *gin.Context) {
 		problem(c, domain.Invalid(domain.FieldError{Field: "result", Code: "oneof", Message: "must be accepted or rejected"}))
 		return
 	}
-	items, next, err := s.store.ListScans(c.Request.Context(), f)
+	items, next, err := s.svc.Scans(c.Request.Context(), f)
 	if err != nil {
 		problem(c, err)
 		return
@@ -139,7 +139,7 @@ func (s *Server) listScans(c *gin.Context) {
 
 // presence is who is inside now: the list a fire warden needs.
 func (s *Server) presence(c *gin.Context) {
-	items, err := s.store.Presence(c.Request.Context(), eventOf(c).Code)
+	items, err := s.svc.Presence(c.Request.Context(), eventOf(c).Code)
 	if err != nil {
 		problem(c, err)
 		return
@@ -168,7 +168,7 @@ func (s *Server) attendance(c *gin.Context) {
 		problem(c, domain.Invalid(domain.FieldError{Field: "day", Code: "datetime", Message: "must be a date YYYY-MM-DD"}))
 		return
 	}
-	items, err := s.store.Attendance(c.Request.Context(), ev.Code, from.UTC(), from.AddDate(0, 0, 1).UTC())
+	items, err := s.svc.Attendance(c.Request.Context(), ev.Code, from.UTC(), from.AddDate(0, 0, 1).UTC())
 	if err != nil {
 		problem(c, err)
 		return

@@ -22,7 +22,7 @@ type metrics struct {
 	scanTime prometheus.Histogram
 }
 
-func newMetrics(reg *prometheus.Registry, store domain.Store, enabled bool) *metrics {
+func newMetrics(reg *prometheus.Registry, svc *domain.Service, enabled bool) *metrics {
 	m := &metrics{enabled: enabled, registry: reg,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "accredit_http_requests_total", Help: "HTTP requests by route, method and status."},
@@ -38,7 +38,7 @@ func newMetrics(reg *prometheus.Registry, store domain.Store, enabled bool) *met
 			Name: "accredit_scan_duration_seconds", Help: "Time to judge and record one scan.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25}}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.scans, m.scanTime, nominationsCollector{store},
+	reg.MustRegister(m.requests, m.latency, m.scans, m.scanTime, nominationsCollector{svc},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -62,7 +62,7 @@ func (m *metrics) handler() gin.HandlerFunc {
 
 // nominationsCollector counts nominations by status at scrape time: the
 // database is the truth across processes, a counter in one would not be.
-type nominationsCollector struct{ store domain.Store }
+type nominationsCollector struct{ svc *domain.Service }
 
 var nominationsDesc = prometheus.NewDesc("accredit_nominations", "Nominations by status (all events).", []string{"status"}, nil)
 
@@ -71,7 +71,7 @@ func (nominationsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- nominat
 func (n nominationsCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	counts, err := n.store.CountByStatus(ctx)
+	counts, err := n.svc.NominationCounts(ctx)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(nominationsDesc, err)
 		return

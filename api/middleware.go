@@ -239,30 +239,15 @@ func (s *Server) loadScanEvent(c *gin.Context) {
 	s.admitToEvent(c, ev, err)
 }
 
-// admitToEvent applies the event-level rules of README, Roles: drafts do
-// not exist for delegations, an event a delegation is not invited to is
-// forbidden, a security token bound to another event too.
+// admitToEvent lets the request into the event it names if the actor may
+// see that event (domain.EventVisible).
 func (s *Server) admitToEvent(c *gin.Context, ev *domain.Event, err error) {
+	if err == nil {
+		err = domain.EventVisible(actor(c), ev)
+	}
 	if err != nil {
 		problem(c, err)
 		return
-	}
-	a := actor(c)
-	switch a.Role {
-	case domain.RoleDelegation:
-		if ev.Status == domain.EventDraft {
-			problem(c, domain.NotFound("event "+ev.Code))
-			return
-		}
-		if !ev.Invites(a.DelegationKind) {
-			problem(c, domain.Errorf(domain.CodeForbidden, "delegation %s is not invited to %s", a.Delegation, ev.Code))
-			return
-		}
-	case domain.RoleSecurity:
-		if a.Event != "" && a.Event != ev.Code {
-			problem(c, domain.Errorf(domain.CodeForbidden, "this security token is bound to event %s", a.Event))
-			return
-		}
 	}
 	c.Set(keyEvent, ev)
 	c.Next()

@@ -708,8 +708,8 @@ func TestTokenBindingRules(t *testing.T) {
 	})
 }
 
-// TestRoleOwnDataOnly: lists answer a delegation with its own items only,
-// whatever filter it sends.
+// TestRoleOwnDataOnly: lists answer a delegation with its own items only;
+// naming another delegation is refused, never answered with something else.
 func TestRoleOwnDataOnly(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		f := newRTFixture(t, e)
@@ -727,9 +727,9 @@ func TestRoleOwnDataOnly(t *testing.T) {
 			name, path, col, key, want string
 		}{
 			{"nominations", base + "/nominations", "deu", "delegation", "DEU"},
-			{"nominations filtered by another delegation", base + "/nominations?delegation=AUT", "deu", "delegation", "DEU"},
+			{"nominations filtered by its own delegation", base + "/nominations?delegation=DEU", "deu", "delegation", "DEU"},
 			{"quotas", base + "/quotas", "deu", "delegation", "DEU"},
-			{"badges", base + "/badges?delegation=AUT", "deu", "nomination_id", deuID},
+			{"badges", base + "/badges?delegation=DEU", "deu", "nomination_id", deuID},
 			{"own badges", base + "/badges", "aut", "nomination_id", autID},
 		} {
 			t.Run(c.name, func(t *testing.T) {
@@ -740,6 +740,9 @@ func TestRoleOwnDataOnly(t *testing.T) {
 					}
 				}
 			})
+		}
+		for _, p := range []string{"/nominations", "/badges", "/quotas"} {
+			e.call("GET", base+p+"?delegation=AUT", f.tokens["deu"], nil).problem(403, "forbidden")
 		}
 		if got := items(base+"/nominations", "deu"); len(got) != 1 || got[0]["id"] != deuID {
 			t.Errorf("DEU's nominations: %v", got)

@@ -18,7 +18,6 @@ import (
 // Server holds what the handlers need.
 type Server struct {
 	svc     *domain.Service
-	store   domain.Store
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *metrics
@@ -55,7 +54,7 @@ type Options struct {
 // New builds the router on a service.
 func New(svc *domain.Service, opts Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, store: svc.Store, log: opts.Logger, now: opts.Now}
+	s := &Server{svc: svc, log: opts.Logger, now: opts.Now}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -72,7 +71,7 @@ func New(svc *domain.Service, opts Options) *Server {
 	}
 	s.proxies = opts.TrustedProxies
 	s.trustedProxies = parsePrefixes(opts.TrustedProxies)
-	s.metrics = newMetrics(prometheus.NewRegistry(), svc.Store, opts.Metrics)
+	s.metrics = newMetrics(prometheus.NewRegistry(), svc, opts.Metrics)
 	s.engine = s.routes()
 	return s
 }

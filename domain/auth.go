@@ -48,9 +48,9 @@ func (s *Service) AuthenticateEvent(ctx context.Context, secret, code, badge str
 		acc.EventErr = NotFound("event " + code)
 	}
 	if badge != "" {
-		if b == nil || !b.visibleTo(a) {
+		if b == nil {
 			acc.BadgeErr = NotFound("badge")
-		} else {
+		} else if acc.BadgeErr = badgeVisible(a, b.Delegation); acc.BadgeErr == nil {
 			acc.Badge = &b.Badge
 		}
 	}

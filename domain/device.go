@@ -184,6 +184,9 @@ type RosterEntry struct {
 // Roster pages through the event's active badges with their holders, for
 // devices to judge and show offline; only when the event allows it.
 func (s *Service) Roster(ctx context.Context, ev *Event, p Page) ([]RosterEntry, string, error) {
+	if err := require(ActorFrom(ctx), RoleSecretariat, RoleSecurity); err != nil {
+		return nil, "", err
+	}
 	if !ev.OfflineRoster {
 		return nil, "", Errorf(CodeForbidden, "event %s does not let devices carry a roster (offline_roster is false)", ev.Code)
 	}

@@ -54,16 +54,6 @@ func (s *Service) audit(ctx context.Context, tx Tx, action, targetType, targetID
 	})
 }
 
-// visible hides other delegations' nominations: to a delegation they do not
-// exist (README, Roles).
-func visible(ctx context.Context, n *Nomination) error {
-	a := ActorFrom(ctx)
-	if a.Role == RoleDelegation && n.Delegation != a.Delegation {
-		return NotFound("nomination")
-	}
-	return nil
-}
-
 // quotaLimit is the delegation's override for mode, or the event's default
 // for the delegation's kind.
 func quotaLimit(ctx context.Context, tx Tx, ev *Event, d *Delegation, mode string) (*int, error) {

@@ -68,9 +68,19 @@ func (s *Service) UpdateEvent(ctx context.Context, code string, apply func(*Even
 	return s.Store.Event(ctx, code)
 }
 
-// Quotas reports the quota use of every delegation invited to the event
-// (or holding nominations or an override there), or of one delegation.
-func (s *Service) Quotas(ctx context.Context, ev *Event, only string) ([]QuotaUsage, error) {
+// Quotas reports the quota use the actor may see of every delegation
+// invited to the event (or holding nominations or an override there), or
+// of the one delegation it names.
+func (s *Service) Quotas(ctx context.Context, ev *Event, delegation string) ([]QuotaUsage, error) {
+	only, err := QuotasFor(ActorFrom(ctx), delegation)
+	if err != nil {
+		return nil, err
+	}
+	return s.quotas(ctx, ev, only)
+}
+
+// quotas is the quota use of every delegation, or of only.
+func (s *Service) quotas(ctx context.Context, ev *Event, only string) ([]QuotaUsage, error) {
 	use, err := s.Store.QuotaUse(ctx, ev.Code, only)
 	if err != nil {
 		return nil, err
@@ -130,7 +140,7 @@ func (s *Service) SetQuota(ctx context.Context, ev *Event, delegation string, li
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.Quotas(ctx, ev, delegation)
+	items, err := s.quotas(ctx, ev, delegation)
 	if err != nil || len(items) == 0 {
 		return nil, err
 	}

@@ -2,27 +2,43 @@ package domain
 
 import "context"
 
-// visibleBadge hides other delegations' badges.
-func visibleBadge(ctx context.Context, b *BadgeView) error {
-	a := ActorFrom(ctx)
-	if a.Role == RoleDelegation && b.Nomination.Delegation != a.Delegation {
-		return NotFound("badge")
-	}
-	return nil
-}
-
 // Badge reads one badge the actor may see.
 func (s *Service) Badge(ctx context.Context, event, id string) (*BadgeView, error) {
 	b, err := s.Store.Badge(ctx, event, id)
 	if err != nil {
 		return nil, err
 	}
-	return b, visibleBadge(ctx, b)
+	return b, badgeVisible(ActorFrom(ctx), b.Nomination.Delegation)
 }
 
-// visibleTo hides other delegations' badges.
-func (b *ScanBadge) visibleTo(a Actor) bool {
-	return a.Role != RoleDelegation || b.Delegation == a.Delegation
+// Badges lists the badges the actor may see of those f asks for.
+func (s *Service) Badges(ctx context.Context, f BadgeFilter) ([]BadgeView, string, error) {
+	f, err := BadgesFor(ActorFrom(ctx), f)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.Store.ListBadges(ctx, f)
+}
+
+// BadgePhoto is the photo of a badge's holder, for printing the badge; nil
+// when there is none.
+func (s *Service) BadgePhoto(ctx context.Context, b *BadgeView) ([]byte, error) {
+	if err := badgeVisible(ActorFrom(ctx), b.Nomination.Delegation); err != nil || !b.Nomination.HasPhoto {
+		return nil, err
+	}
+	_, data, err := s.Store.Photo(ctx, b.NominationID)
+	if IsCode(err, CodeNotFound) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// Revocations is the feed of revoked serials after since, for the doors.
+func (s *Service) Revocations(ctx context.Context, event string, since int64, limit int) ([]Revocation, error) {
+	if err := require(ActorFrom(ctx), RoleSecretariat, RoleSecurity); err != nil {
+		return nil, err
+	}
+	return s.Store.Revocations(ctx, event, since, limit)
 }
 
 // BadgeCode is the signed code of a badge's current serial.

@@ -64,6 +64,7 @@ func (s *Service) Import(ctx context.Context, ev *Event, rows []ImportRow, dryRu
 				}
 				continue
 			}
+			n.Delegation = c.d.Code
 			if err := s.checkFields(ctx, tx, c.ev, &n.Fields); err != nil {
 				if err := rowErr(r.Line, err, "mode"); err != nil {
 					return err

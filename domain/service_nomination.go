@@ -26,6 +26,7 @@ func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination, once *On
 		if err != nil {
 			return err
 		}
+		n.Delegation = d.Code
 		if err := s.checkFields(ctx, tx, ev, &n.Fields); err != nil {
 			return err
 		}
@@ -52,14 +53,18 @@ func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination, once *On
 	return n, nil
 }
 
-// nominationContext loads the delegation of a new nomination and checks
-// that it is invited and that registration is open to the actor. A
-// delegation token's own delegation was read with the token.
-func (s *Service) nominationContext(ctx context.Context, tx Tx, ev *Event, delegation string) (*Delegation, error) {
+// nominationContext loads the delegation a new nomination is for (given,
+// as NominatesFor decides) and checks that it is invited and that
+// registration is open to the actor. A delegation token's own delegation
+// was read with the token.
+func (s *Service) nominationContext(ctx context.Context, tx Tx, ev *Event, given string) (*Delegation, error) {
 	a := ActorFrom(ctx)
+	delegation, err := NominatesFor(a, given)
+	if err != nil {
+		return nil, err
+	}
 	d := &Delegation{Code: a.Delegation, Kind: a.DelegationKind}
-	if a.Role != RoleDelegation || a.Delegation != delegation || a.DelegationKind == "" {
-		var err error
+	if a.Role != RoleDelegation || a.DelegationKind == "" {
 		d, err = tx.Delegation(ctx, delegation)
 		if IsCode(err, CodeNotFound) {
 			return nil, Invalid(FieldError{Field: "delegation", Code: "unknown", Message: "no delegation " + delegation})
@@ -198,7 +203,7 @@ func load(ctx context.Context, tx Tx, event, id string) (*Event, *Nomination, er
 	if err != nil {
 		return nil, nil, err
 	}
-	return ev, n, visible(ctx, n)
+	return ev, n, nominationVisible(ActorFrom(ctx), n)
 }
 
 // Nomination reads one nomination the actor may see.
@@ -207,7 +212,16 @@ func (s *Service) Nomination(ctx context.Context, event, id string) (*Nomination
 	if err != nil {
 		return nil, err
 	}
-	return n, visible(ctx, n)
+	return n, nominationVisible(ActorFrom(ctx), n)
+}
+
+// Nominations lists the nominations the actor may see of those f asks for.
+func (s *Service) Nominations(ctx context.Context, f NominationFilter) ([]Nomination, string, error) {
+	f, err := NominationsFor(ActorFrom(ctx), f)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.Store.ListNominations(ctx, f)
 }
 
 // Edit changes a submitted or waitlisted nomination. apply gets the current

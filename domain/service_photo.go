@@ -53,13 +53,7 @@ func (s *Service) photoOf(ctx context.Context, event, id string) (*Nomination, e
 	if err != nil {
 		return nil, err
 	}
-	if err := visible(ctx, n); err != nil {
-		return nil, err
-	}
-	if ActorFrom(ctx).Role == RoleSecurity && n.Badge == nil {
-		return nil, NotFound("photo")
-	}
-	return n, nil
+	return n, photoVisible(ActorFrom(ctx), n)
 }
 
 // Thumbnailer makes a door thumbnail from a stored photo.

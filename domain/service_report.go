@@ -51,6 +51,9 @@ type ParticipantRow struct {
 
 // Summary computes the secretariat's overview of an event.
 func (s *Service) Summary(ctx context.Context, ev *Event) (*Summary, error) {
+	if err := require(ActorFrom(ctx), RoleSecretariat); err != nil {
+		return nil, err
+	}
 	byStatus, err := s.Store.StatusCounts(ctx, ev.Code)
 	if err != nil {
 		return nil, err
@@ -118,6 +121,9 @@ func attendanceByDay(entries []Entry, loc *time.Location) []DayCount {
 // order, delegations by English name as a reader sorts them ("Türkiye"
 // among the T's), the head of delegation first, then by family name.
 func (s *Service) ParticipantList(ctx context.Context, ev *Event, attendedOnly bool) (*ParticipantList, error) {
+	if err := require(ActorFrom(ctx), RoleSecretariat); err != nil {
+		return nil, err
+	}
 	rows, err := s.Store.Participants(ctx, ev.Code, attendedOnly)
 	if err != nil {
 		return nil, err
