@@ -32,7 +32,27 @@ func newValidator() *validator.Validate {
 		}
 		return name
 	})
+	for tag, values := range vocabularies {
+		v.RegisterAlias(tag, "oneof="+strings.Join(values, " "))
+	}
 	return v
+}
+
+// vocabularies are the validate tags of the domain's closed lists: a tag
+// stands for oneof= its list, so that a value added in domain is accepted
+// here too. Failures still read as oneof (check uses the actual tag).
+var vocabularies = map[string][]string{
+	"category":       domain.Categories,
+	"gender":         domain.Genders,
+	"mode":           domain.Modes,
+	"document_type":  domain.DocumentTypes,
+	"kind":           domain.Kinds,
+	"event_format":   domain.EventFormats,
+	"event_status":   domain.EventStatuses,
+	"role":           domain.Roles,
+	"direction":      domain.CheckpointDirections,
+	"scan_direction": domain.ScanDirections,
+	"scan_result":    domain.ScanResults,
 }
 
 // readBody reads at most limit bytes of the request body.
@@ -139,7 +159,7 @@ func check(v any) error {
 	}
 	fe := make([]domain.FieldError, 0, len(ves))
 	for _, e := range ves {
-		fe = append(fe, domain.FieldError{Field: fieldPath(e.Namespace()), Code: e.Tag(), Message: message(e)})
+		fe = append(fe, domain.FieldError{Field: fieldPath(e.Namespace()), Code: e.ActualTag(), Message: message(e)})
 	}
 	return domain.Invalid(fe...)
 }
@@ -156,7 +176,7 @@ func fieldPath(ns string) string {
 var mapKey = regexp.MustCompile(`\[([^\]0-9][^\]]*)\]`)
 
 func message(e validator.FieldError) string {
-	switch e.Tag() {
+	switch e.ActualTag() {
 	case "required":
 		return "is required"
 	case "email":
@@ -177,5 +197,5 @@ func message(e validator.FieldError) string {
 	case "uuid":
 		return "must be a UUID"
 	}
-	return fmt.Sprintf("fails the %q rule", e.Tag())
+	return fmt.Sprintf("fails the %q rule", e.ActualTag())
 }

@@ -77,7 +77,7 @@ func tokenOut(t *domain.Token) tokenJSON {
 
 type tokenIn struct {
 	Name       string     `json:"name" validate:"required,max=100"`
-	Role       string     `json:"role" validate:"required,oneof=secretariat delegation security"`
+	Role       string     `json:"role" validate:"required,role"`
 	Delegation string     `json:"delegation" validate:"max=32"`
 	Event      string     `json:"event" validate:"max=32"`
 	ExpiresAt  *time.Time `json:"expires_at"`
@@ -152,15 +152,15 @@ type eventIn struct {
 	Timezone             string              `json:"timezone" validate:"required,max=64"`
 	StartsOn             string              `json:"starts_on" validate:"required,datetime=2006-01-02"`
 	EndsOn               string              `json:"ends_on" validate:"required,datetime=2006-01-02"`
-	Format               string              `json:"format" validate:"required,oneof=in_person hybrid online"`
+	Format               string              `json:"format" validate:"required,event_format"`
 	RegistrationOpensAt  *time.Time          `json:"registration_opens_at"`
 	RegistrationClosesAt *time.Time          `json:"registration_closes_at"`
 	Capacity             *limitsIn           `json:"capacity"`
 	Quotas               map[string]limitsIn `json:"quotas" validate:"dive"`
-	InvitedKinds         []string            `json:"invited_kinds" validate:"max=8,dive,oneof=participating_state partner international_organization osce civil_society academia private_sector media"`
+	InvitedKinds         []string            `json:"invited_kinds" validate:"max=8,dive,kind"`
 	AntiPassback         bool                `json:"anti_passback"`
 	Waitlist             bool                `json:"waitlist"`
-	Status               string              `json:"status" validate:"omitempty,oneof=draft open closed"`
+	Status               string              `json:"status" validate:"omitempty,event_status"`
 	BadgesValidFrom      *time.Time          `json:"badges_valid_from"`
 	BadgesValidUntil     *time.Time          `json:"badges_valid_until"`
 	PurgeAfterDays       *int                `json:"purge_after_days" validate:"omitempty,min=0,max=3650"`
@@ -221,8 +221,8 @@ func sessionOut(s *domain.Session) sessionJSON {
 type checkpointIn struct {
 	Code       string   `json:"code" validate:"required,max=32"`
 	Name       string   `json:"name" validate:"required,max=200"`
-	Direction  string   `json:"direction" validate:"required,oneof=in out both"`
-	Categories []string `json:"categories" validate:"max=8,dive,oneof=head_of_delegation delegate adviser speaker observer media secretariat technical"`
+	Direction  string   `json:"direction" validate:"required,direction"`
+	Categories []string `json:"categories" validate:"max=8,dive,category"`
 }
 
 type checkpointJSON struct {

@@ -8,7 +8,7 @@ import (
 )
 
 type documentIn struct {
-	Type      string `json:"type" validate:"omitempty,oneof=passport diplomatic_passport national_id laissez_passer"`
+	Type      string `json:"type" validate:"omitempty,document_type"`
 	Number    string `json:"number" validate:"max=40"`
 	ExpiresOn string `json:"expires_on" validate:"omitempty,datetime=2006-01-02"`
 }
@@ -20,7 +20,7 @@ type nominationIn struct {
 	Honorific    string      `json:"honorific" validate:"max=40"`
 	GivenName    string      `json:"given_name" validate:"required,max=100"`
 	FamilyName   string      `json:"family_name" validate:"required,max=100"`
-	Gender       string      `json:"gender" validate:"required,oneof=female male other undisclosed"`
+	Gender       string      `json:"gender" validate:"required,gender"`
 	Function     string      `json:"function" validate:"max=200"`
 	Organization string      `json:"organization" validate:"max=200"`
 	Nationality  string      `json:"nationality" validate:"omitempty,iso3166_1_alpha3"`
@@ -28,18 +28,18 @@ type nominationIn struct {
 	Phone        string      `json:"phone" validate:"max=40"`
 	DateOfBirth  string      `json:"date_of_birth" validate:"omitempty,datetime=2006-01-02"`
 	Document     *documentIn `json:"document"`
-	Category     string      `json:"category" validate:"required,oneof=head_of_delegation delegate adviser speaker observer media secretariat technical"`
-	Mode         string      `json:"mode" validate:"required,oneof=in_person online"`
+	Category     string      `json:"category" validate:"required,category"`
+	Mode         string      `json:"mode" validate:"required,mode"`
 	Sessions     []string    `json:"sessions" validate:"max=50,dive,uuid"`
 	Remarks      string      `json:"remarks" validate:"max=2000"`
 }
 
-// clean trims and normalises before validation, so that "  " is missing
-// and "aut" is AUT.
-func (in *nominationIn) clean() {
-	f := in.fields()
-	f.Normalize()
-	*in = nominationInFrom(in.Delegation, &f)
+// checkFields applies the validate tags to fields the domain has
+// normalised (so that "  " is missing and "aut" is AUT), with the
+// delegation as written.
+func checkFields(delegation string, f *domain.Fields) error {
+	in := nominationInFrom(delegation, f)
+	return check(&in)
 }
 
 func (in *nominationIn) fields() domain.Fields {

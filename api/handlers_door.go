@@ -22,7 +22,7 @@ import (
 type enrolmentIn struct {
 	Name             string `json:"name" validate:"required,max=100"`
 	Checkpoint       string `json:"checkpoint" validate:"max=32"`
-	Direction        string `json:"direction" validate:"omitempty,oneof=in out"`
+	Direction        string `json:"direction" validate:"omitempty,scan_direction"`
 	ExpiresInMinutes *int   `json:"expires_in_minutes" validate:"omitempty,min=1,max=1440"`
 }
 

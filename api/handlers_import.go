@@ -33,19 +33,11 @@ func (s *Server) importNominations(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	a := actor(c)
-	var fe []domain.FieldError
-	in := make([]domain.ImportRow, 0, len(rows))
-	for _, r := range rows {
-		n, errs := importRow(a, r)
-		fe = append(fe, errs...)
-		in = append(in, domain.ImportRow{Line: r.Line, Nomination: n})
+	in := make([]domain.ImportRow, len(rows))
+	for i, r := range rows {
+		in[i] = domain.ImportRow{Line: r.Line, Nomination: r.Nomination()}
 	}
-	if len(fe) > 0 {
-		problem(c, domain.Invalid(fe...))
-		return
-	}
-	created, err := s.svc.Import(c.Request.Context(), eventOf(c), in, dryRun)
+	created, err := s.svc.Import(c.Request.Context(), eventOf(c), in, dryRun, importVet(actor(c)))
 	var de *domain.Error
 	if asDomain(err, &de) {
 		for i := range de.Fields {
@@ -63,45 +55,31 @@ func (s *Server) importNominations(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"created": len(created), "items": mapList(created, nominationOut)})
 }
 
-// importRow checks one row exactly as a JSON submission is checked and
-// names problems by row and column.
-func importRow(a domain.Actor, r sheets.Row) (domain.Nomination, []domain.FieldError) {
-	v := r.Values
-	in := nominationIn{Delegation: v["delegation"], Honorific: v["honorific"], GivenName: v["given_name"],
-		FamilyName: v["family_name"], Gender: v["gender"], Function: v["function"], Organization: v["organization"],
-		Nationality: v["nationality"], Email: v["email"], Phone: v["phone"], DateOfBirth: v["date_of_birth"],
-		Category: v["category"], Mode: v["mode"], Remarks: v["remarks"]}
-	if v["document_type"] != "" || v["document_number"] != "" || v["document_expires_on"] != "" {
-		in.Document = &documentIn{Type: v["document_type"], Number: v["document_number"], ExpiresOn: v["document_expires_on"]}
-	}
-	if s := strings.TrimSpace(v["sessions"]); s != "" {
-		in.Sessions = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '|' })
-	}
-	in.clean()
-	var fe []domain.FieldError
-	if err := check(&in); err != nil {
+// importVet checks each row exactly as a JSON submission is checked and
+// gathers all of a row's problems; Import gives them the row's line, and
+// importNominations names their columns.
+func importVet(a domain.Actor) domain.Vet {
+	return func(n *domain.Nomination) error {
+		var fe []domain.FieldError
 		var de *domain.Error
-		if asDomain(err, &de) {
-			for _, f := range de.Fields {
-				f.Row, f.Field = r.Line, columnOf(f.Field)
-				fe = append(fe, f)
-			}
+		if err := checkFields(n.Delegation, &n.Fields); asDomain(err, &de) {
+			fe = append(fe, de.Fields...)
+		} else if err != nil {
+			return err
 		}
-	}
-	// The service judges it again; judged here too, a file's every
-	// problem comes back at once.
-	deleg, err := domain.NominatesFor(a, in.Delegation)
-	var de *domain.Error
-	switch {
-	case asDomain(err, &de) && len(de.Fields) > 0:
-		for _, f := range de.Fields {
-			f.Row = r.Line
-			fe = append(fe, f)
+		deleg, err := domain.NominatesFor(a, n.Delegation)
+		switch {
+		case asDomain(err, &de) && len(de.Fields) > 0:
+			fe = append(fe, de.Fields...)
+		case err != nil:
+			fe = append(fe, domain.FieldError{Field: "delegation", Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err)})
 		}
-	case err != nil:
-		fe = append(fe, domain.FieldError{Row: r.Line, Field: "delegation", Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err)})
+		n.Delegation = deleg
+		if len(fe) > 0 {
+			return domain.Invalid(fe...)
+		}
+		return nil
 	}
-	return domain.Nomination{Delegation: deleg, Fields: in.fields()}, fe
 }
 
 // columnOf turns a JSON path into the spreadsheet column it came from.
@@ -143,12 +121,12 @@ func readSheet(c *gin.Context) (string, []byte, error) {
 		}
 	}
 	switch mt {
-	case "text/csv", "application/csv", "text/plain", mimeXLSX, "application/octet-stream":
+	case "text/csv", "application/csv", "text/plain", sheets.MediaTypeXLSX, "application/octet-stream":
 		b, err := readBody(c, maxUpload)
 		return mt, b, err
 	}
 	return "", nil, domain.Errorf(domain.CodeUnsupportedMediaType,
-		"send the file as text/csv, %s, or multipart/form-data with field %q", mimeXLSX, "file")
+		"send the file as text/csv, %s, or multipart/form-data with field %q", sheets.MediaTypeXLSX, "file")
 }
 
 func (s *Server) templateCSV(c *gin.Context) {
@@ -158,7 +136,7 @@ func (s *Server) templateCSV(c *gin.Context) {
 
 func (s *Server) templateXLSX(c *gin.Context) {
 	var buf bytes.Buffer
-	s.attachment(c, &buf, sheets.TemplateXLSX(&buf), mimeXLSX, "nominations-template.xlsx")
+	s.attachment(c, &buf, sheets.TemplateXLSX(&buf), sheets.MediaTypeXLSX, "nominations-template.xlsx")
 }
 
 // exportNominations is the nomination list, with the list's filters, as a
@@ -171,7 +149,6 @@ func (s *Server) exportNominations(c *gin.Context, format string) {
 		problem(c, domain.Invalid(domain.FieldError{Field: "status", Code: "oneof", Message: "is not a nomination status"}))
 		return
 	}
-	header := append([]string{"id", "status"}, sheets.NominationColumns...)
 	var rows [][]string
 	for {
 		items, next, err := s.svc.Nominations(c.Request.Context(), f)
@@ -180,21 +157,11 @@ func (s *Server) exportNominations(c *gin.Context, format string) {
 			return
 		}
 		for i := range items {
-			rows = append(rows, exportRow(&items[i]))
+			rows = append(rows, sheets.ExportRow(&items[i]))
 		}
 		if f.Page.Cursor = next; next == "" {
 			break
 		}
 	}
-	s.table(c, format, fmt.Sprintf("nominations-%s", ev.Code), "Nominations", header, rows)
-}
-
-func exportRow(n *domain.Nomination) []string {
-	d := domain.Document{}
-	if n.Document != nil {
-		d = *n.Document
-	}
-	return []string{n.ID, string(n.Status), n.Delegation, n.Honorific, n.GivenName, n.FamilyName, n.Gender, n.Function,
-		n.Organization, n.Nationality, n.Email, n.Phone, n.DateOfBirth, d.Type, d.Number, d.ExpiresOn, n.Category,
-		n.Mode, strings.Join(n.Sessions, " "), n.Remarks}
+	s.table(c, format, fmt.Sprintf("nominations-%s", ev.Code), "Nominations", sheets.ExportHeader(), rows)
 }

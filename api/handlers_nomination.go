@@ -19,11 +19,15 @@ func (s *Server) submitNomination(c *gin.Context) {
 		if err := decodeStrict(body, &in); err != nil {
 			return 0, nil, err
 		}
-		in.clean()
-		if err := check(&in); err != nil {
-			return 0, nil, err
-		}
-		n, err := s.svc.Submit(c.Request.Context(), eventOf(c), &domain.Nomination{Delegation: in.Delegation, Fields: in.fields()}, once)
+		a := actor(c)
+		n, err := s.svc.Submit(c.Request.Context(), eventOf(c), &domain.Nomination{Delegation: in.Delegation, Fields: in.fields()}, once,
+			func(n *domain.Nomination) (err error) {
+				if err := checkFields(n.Delegation, &n.Fields); err != nil {
+					return err
+				}
+				n.Delegation, err = domain.NominatesFor(a, n.Delegation)
+				return err
+			})
 		if err != nil {
 			return 0, nil, err
 		}
@@ -70,19 +74,21 @@ func (s *Server) editNomination(c *gin.Context) {
 		problem(c, err)
 		return
 	}
+	var given string // the delegation as the body gives it
 	n, err := s.svc.Edit(c.Request.Context(), eventOf(c).Code, c.Param("id"), func(n *domain.Nomination) error {
 		in := nominationInFrom(n.Delegation, &n.Fields)
 		if err := decodeStrict(body, &in); err != nil {
 			return err
 		}
-		in.clean()
-		if err := check(&in); err != nil {
+		given, n.Fields = in.Delegation, in.fields()
+		return nil
+	}, func(n *domain.Nomination) error {
+		if err := checkFields(given, &n.Fields); err != nil {
 			return err
 		}
-		if in.Delegation != n.Delegation {
+		if given != n.Delegation {
 			return domain.Invalid(domain.FieldError{Field: "delegation", Code: "immutable", Message: "a nomination cannot move to another delegation"})
 		}
-		n.Fields = in.fields()
 		return nil
 	})
 	if err != nil {
@@ -160,16 +166,15 @@ func (s *Server) substitute(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	in.clean()
-	if err := check(&in); err != nil {
-		problem(c, err)
-		return
-	}
-	if in.Delegation != "" && in.Delegation != old.Delegation {
-		problem(c, domain.Invalid(domain.FieldError{Field: "delegation", Code: "immutable", Message: "a substitute belongs to the same delegation"}))
-		return
-	}
-	n, err := s.svc.Substitute(ctx, event, old.ID, in.fields())
+	n, err := s.svc.Substitute(ctx, event, old.ID, in.fields(), func(n *domain.Nomination) error {
+		if err := checkFields(in.Delegation, &n.Fields); err != nil {
+			return err
+		}
+		if in.Delegation != "" && in.Delegation != old.Delegation {
+			return domain.Invalid(domain.FieldError{Field: "delegation", Code: "immutable", Message: "a substitute belongs to the same delegation"})
+		}
+		return nil
+	})
 	if err != nil {
 		problem(c, err)
 		return

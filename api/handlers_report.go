@@ -13,10 +13,9 @@ import (
 	"github.com/osce/accredit/sheets"
 )
 
-const (
-	mimeCSV  = "text/csv; charset=utf-8"
-	mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-)
+// mimeCSV is what CSV downloads are sent as; XLSX ones are
+// sheets.MediaTypeXLSX.
+const mimeCSV = "text/csv; charset=utf-8"
 
 func (s *Server) summary(c *gin.Context) {
 	sum, err := s.svc.Summary(c.Request.Context(), eventOf(c))
@@ -60,16 +59,20 @@ func (s *Server) participants(c *gin.Context) {
 	}
 }
 
-// table answers a header and rows as a CSV or XLSX download.
+// table answers a header and rows as a CSV or XLSX download; any other
+// format is refused, never served as CSV.
 func (s *Server) table(c *gin.Context, format, name, sheet string, header []string, rows [][]string) {
 	var buf bytes.Buffer
-	if format == "xlsx" {
+	switch format {
+	case "xlsx":
 		err := sheets.WriteXLSX(&buf, sheet, header, rows)
-		s.attachment(c, &buf, err, mimeXLSX, name+".xlsx")
-		return
+		s.attachment(c, &buf, err, sheets.MediaTypeXLSX, name+".xlsx")
+	case "csv":
+		err := sheets.WriteCSV(&buf, header, rows)
+		s.attachment(c, &buf, err, mimeCSV, name+".csv")
+	default:
+		problem(c, domain.Invalid(domain.FieldError{Field: "format", Code: "oneof", Message: "must be one of: csv, xlsx"}))
 	}
-	err := sheets.WriteCSV(&buf, header, rows)
-	s.attachment(c, &buf, err, mimeCSV, name+".csv")
 }
 
 // attachment sends a rendered file; rendering completes before the first

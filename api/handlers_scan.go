@@ -14,11 +14,11 @@ import (
 type scanIn struct {
 	Code         string     `json:"code" validate:"required,max=512"`
 	Checkpoint   string     `json:"checkpoint" validate:"required,max=32"`
-	Direction    string     `json:"direction" validate:"omitempty,oneof=in out"`
+	Direction    string     `json:"direction" validate:"omitempty,scan_direction"`
 	ScanID       string     `json:"scan_id" validate:"omitempty,uuid"`
 	ScannedAt    *time.Time `json:"scanned_at"`
 	Device       string     `json:"device" validate:"max=200"`
-	DeviceResult string     `json:"device_result" validate:"omitempty,oneof=accepted rejected"`
+	DeviceResult string     `json:"device_result" validate:"omitempty,scan_result"`
 }
 
 func (in *scanIn) request() domain.ScanRequest {

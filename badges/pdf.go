@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/go-pdf/fpdf"
+
+	"github.com/osce/accredit/domain"
 	"github.com/osce/accredit/pdftext"
 )
 
@@ -25,9 +27,8 @@ type Card struct {
 	Function   string
 	Delegation string // the delegation's name, not its code
 
-	// Category is one of the nomination categories (head_of_delegation,
-	// delegate, adviser, speaker, observer, media, secretariat, technical);
-	// it chooses the colour band and its label.
+	// Category is one of domain.Categories; it chooses the colour band
+	// and its label.
 	Category string
 
 	EventTitle string
@@ -40,32 +41,33 @@ type Card struct {
 // Color is an sRGB colour.
 type Color struct{ R, G, B uint8 }
 
-// CategoryColors is the band colour for each category: the colour is what a
-// guard sees from across the hall, so each category gets one distinct hue
-// and all of them carry white capitals legibly. Read-only: it is shared by
-// concurrent renderings.
+// CategoryColors is the band colour for each of domain.Categories (a test
+// holds that every one has its own): the colour is what a guard sees from
+// across the hall, so each category gets one distinct hue and all of them
+// carry white capitals legibly. Read-only: it is shared by concurrent
+// renderings.
 var CategoryColors = map[string]Color{
-	"head_of_delegation": {0x8E, 0x1B, 0x1B}, // dark red
-	"delegate":           {0x1D, 0x4E, 0x9E}, // blue
-	"adviser":            {0x00, 0x77, 0x77}, // teal
-	"speaker":            {0x6A, 0x2C, 0x91}, // purple
-	"observer":           {0x63, 0x66, 0x6A}, // grey
-	"media":              {0xD9, 0x62, 0x00}, // orange
-	"secretariat":        {0x1A, 0x1A, 0x1A}, // black
-	"technical":          {0x2E, 0x7D, 0x32}, // green
+	domain.CategoryHead:        {0x8E, 0x1B, 0x1B}, // dark red
+	domain.CategoryDelegate:    {0x1D, 0x4E, 0x9E}, // blue
+	domain.CategoryAdviser:     {0x00, 0x77, 0x77}, // teal
+	domain.CategorySpeaker:     {0x6A, 0x2C, 0x91}, // purple
+	domain.CategoryObserver:    {0x63, 0x66, 0x6A}, // grey
+	domain.CategoryMedia:       {0xD9, 0x62, 0x00}, // orange
+	domain.CategorySecretariat: {0x1A, 0x1A, 0x1A}, // black
+	domain.CategoryTechnical:   {0x2E, 0x7D, 0x32}, // green
 }
 
 // CategoryLabels is the text printed in the band. Read-only, like
 // CategoryColors.
 var CategoryLabels = map[string]string{
-	"head_of_delegation": "HEAD OF DELEGATION",
-	"delegate":           "DELEGATE",
-	"adviser":            "ADVISER",
-	"speaker":            "SPEAKER",
-	"observer":           "OBSERVER",
-	"media":              "MEDIA",
-	"secretariat":        "SECRETARIAT",
-	"technical":          "TECHNICAL",
+	domain.CategoryHead:        "HEAD OF DELEGATION",
+	domain.CategoryDelegate:    "DELEGATE",
+	domain.CategoryAdviser:     "ADVISER",
+	domain.CategorySpeaker:     "SPEAKER",
+	domain.CategoryObserver:    "OBSERVER",
+	domain.CategoryMedia:       "MEDIA",
+	domain.CategorySecretariat: "SECRETARIAT",
+	domain.CategoryTechnical:   "TECHNICAL",
 }
 
 // unknownCategoryColor is used for a category added to the data model but not

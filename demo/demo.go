@@ -244,7 +244,7 @@ func (l *loader) nominate(ctx context.Context) error {
 	for i := range cast {
 		d := &cast[i]
 		fctx := domain.WithActor(ctx, focalPoint(d.delegation))
-		n, err := l.svc.Submit(fctx, l.event, &domain.Nomination{Delegation: d.delegation, Fields: l.fields(d)}, nil)
+		n, err := l.svc.Submit(fctx, l.event, &domain.Nomination{Delegation: d.delegation, Fields: l.fields(d)}, nil, nil)
 		if err != nil {
 			return fmt.Errorf("submit %s %s: %w", d.given, d.family, err)
 		}
@@ -299,7 +299,7 @@ func (l *loader) substitute(sctx, fctx context.Context, d *delegate) error {
 	if _, err := l.svc.Approve(sctx, EventCode, l.people[d].ID); err != nil {
 		return err
 	}
-	n, err := l.svc.Substitute(fctx, EventCode, l.people[d].ID, l.fields(d.by))
+	n, err := l.svc.Substitute(fctx, EventCode, l.people[d].ID, l.fields(d.by), nil)
 	if err != nil {
 		return err
 	}

@@ -14,11 +14,6 @@ const (
 	RoleSecurity    Role = "security"
 )
 
-// Valid reports whether r is one of the three roles.
-func (r Role) Valid() bool {
-	return r == RoleSecretariat || r == RoleDelegation || r == RoleSecurity
-}
-
 // Token is an API credential. Only the hash of its secret is ever stored.
 type Token struct {
 	ID         string

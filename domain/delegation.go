@@ -2,25 +2,6 @@ package domain
 
 import "regexp"
 
-// Kind is the kind of a delegation; events invite delegations by kind.
-type Kind string
-
-// Kinds lists every delegation kind, in the order of the List of Participants.
-var Kinds = []Kind{
-	"participating_state", "partner", "international_organization", "osce",
-	"civil_society", "academia", "private_sector", "media",
-}
-
-// ValidKind reports whether k is a known delegation kind.
-func ValidKind(k string) bool {
-	for _, v := range Kinds {
-		if string(v) == k {
-			return true
-		}
-	}
-	return false
-}
-
 // Delegation is a nominating body: a State, a Partner, an organization.
 type Delegation struct {
 	Code  string `json:"code"`

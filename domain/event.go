@@ -231,5 +231,5 @@ func (c *Checkpoint) Admits(category string) bool {
 
 // Allows reports whether the checkpoint takes scans in a direction.
 func (c *Checkpoint) Allows(direction string) bool {
-	return c.Direction == "both" || c.Direction == direction
+	return c.Direction == DirectionBoth || c.Direction == direction
 }

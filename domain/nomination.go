@@ -8,15 +8,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Categories of participants, in the order a badge printer would list them.
-var Categories = []string{
-	"head_of_delegation", "delegate", "adviser", "speaker", "observer",
-	"media", "secretariat", "technical",
-}
-
-// CategoryHead is the category of which a delegation has at most one active.
-const CategoryHead = "head_of_delegation"
-
 // Document is an identity document, required for in-person attendance.
 type Document struct {
 	Type      string `json:"type"`
@@ -115,7 +106,24 @@ func hidden(r rune) bool {
 	return false
 }
 
-// Normalize trims and normalises every text field in place.
+// Vet is the caller's check of a nomination once the domain has normalised
+// its fields: the API's validation rules, and for a new nomination the
+// choice of its delegation, which it may set. nil checks nothing.
+type Vet func(*Nomination) error
+
+// prepare normalises the fields and vets them: the one place where what a
+// delegation wrote (submitted, edited, imported, substituted) is normalised.
+func (n *Nomination) prepare(vet Vet) error {
+	n.Normalize()
+	if vet == nil {
+		return nil
+	}
+	return vet(n)
+}
+
+// Normalize trims and normalises every text field in place: NFC text
+// without controls (CleanText), nationality and document number in
+// capitals, sessions sorted and unique, no document when it is all empty.
 func (f *Fields) Normalize() {
 	for _, p := range []*string{&f.Honorific, &f.GivenName, &f.FamilyName, &f.Function,
 		&f.Organization, &f.Phone, &f.Remarks, &f.Email, &f.Nationality} {

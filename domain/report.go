@@ -2,20 +2,23 @@ package domain
 
 // Groups of the List of Participants, in print order (README, How it works: Reports).
 var ReportGroups = []struct{ Kind, Title string }{
-	{"participating_state", "Participating States"},
-	{"partner", "Partners for Co-operation"},
-	{"international_organization", "International Organizations"},
-	{"osce", "OSCE"},
-	{"other", "Other participants"},
+	{KindParticipatingState, "Participating States"},
+	{KindPartner, "Partners for Co-operation"},
+	{KindInternationalOrganization, "International Organizations"},
+	{KindOSCE, "OSCE"},
+	{reportGroupOther, "Other participants"},
 }
+
+// reportGroupOther gathers the kinds without a group of their own.
+const reportGroupOther = "other"
 
 // ReportGroup maps a delegation kind to its List of Participants group.
 func ReportGroup(kind string) string {
 	switch kind {
-	case "participating_state", "partner", "international_organization", "osce":
+	case KindParticipatingState, KindPartner, KindInternationalOrganization, KindOSCE:
 		return kind
 	}
-	return "other"
+	return reportGroupOther
 }
 
 // ParticipantList is the List of Participants published after a meeting.

@@ -22,10 +22,6 @@ const (
 	DirectionOut = "out"
 )
 
-// ScanReasons lists every rejection reason, for metrics.
-var ScanReasons = []string{ReasonInvalidCode, ReasonWrongEvent, ReasonRevoked, ReasonOutsideValidity,
-	ReasonCheckpointDenied, ReasonAlreadyInside}
-
 // CodeClaim is what a verified badge code says: which badge, which serial,
 // and an opaque tag of the event it was issued for.
 type CodeClaim struct {

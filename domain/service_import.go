@@ -3,9 +3,11 @@ package domain
 import (
 	"context"
 	"errors"
+	"slices"
 )
 
-// MaxImportRows is the most rows one import may carry (api/openapi.yaml).
+// MaxImportRows is the most rows one import may carry (README, Import); the
+// spreadsheet reader stops at it too.
 const MaxImportRows = 5000
 
 // ImportRow is one spreadsheet row turned into a nomination.
@@ -19,10 +21,30 @@ var errDryRun = errors.New("dry run")
 // Import submits many nominations at once, all or nothing: the rows are
 // judged in file order as if submitted one by one (quotas, duplicates, the
 // waitlist), in one transaction. Any bad row refuses the whole file with
-// every row's problems; dryRun judges and saves nothing.
-func (s *Service) Import(ctx context.Context, ev *Event, rows []ImportRow, dryRun bool) ([]Nomination, error) {
+// every row's problems; dryRun judges and saves nothing. Each row is
+// normalised and vetted first (vet's field errors get the row's line); the
+// store is asked only when every row passed.
+func (s *Service) Import(ctx context.Context, ev *Event, rows []ImportRow, dryRun bool, vet Vet) ([]Nomination, error) {
 	if len(rows) > MaxImportRows {
-		return nil, Invalid(FieldError{Row: 0, Field: "file", Code: "too_many_rows", Message: "at most 5000 rows per import"})
+		return nil, Invalid(FieldError{Row: 0, Field: "file", Code: "too_many_rows", Message: "at most " + itoa(MaxImportRows) + " rows per import"})
+	}
+	rows = slices.Clone(rows)
+	var vetted []FieldError
+	for i := range rows {
+		err := rows[i].Nomination.prepare(vet)
+		var de *Error
+		switch {
+		case errors.As(err, &de) && len(de.Fields) > 0:
+			for _, f := range de.Fields {
+				f.Row = rows[i].Line
+				vetted = append(vetted, f)
+			}
+		case err != nil:
+			return nil, err
+		}
+	}
+	if len(vetted) > 0 {
+		return nil, Invalid(vetted...)
 	}
 	var created []Nomination
 	err := s.Store.InTx(ctx, func(tx Tx) error {
@@ -51,7 +73,6 @@ func (s *Service) Import(ctx context.Context, ev *Event, rows []ImportRow, dryRu
 		}
 		for _, r := range rows {
 			n := r.Nomination
-			n.Normalize()
 			c, ok := cache[n.Delegation]
 			if !ok {
 				c.ev = ev

@@ -15,9 +15,12 @@ import (
 // once, if not nil, ties the submission to an Idempotency-Key: the key is
 // claimed first in the transaction (Replayed when it was answered before)
 // and the answer recorded last, so that it commits with the nomination or
-// not at all.
-func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination, once *Once) (*Nomination, error) {
-	n.Normalize()
+// not at all. vet runs once the fields are normalised and may set the
+// delegation.
+func (s *Service) Submit(ctx context.Context, ev *Event, n *Nomination, once *Once, vet Vet) (*Nomination, error) {
+	if err := n.prepare(vet); err != nil {
+		return nil, err
+	}
 	err := s.Store.InTx(ctx, func(tx Tx) error {
 		if err := once.claim(ctx, s, tx); err != nil {
 			return err
@@ -225,9 +228,9 @@ func (s *Service) Nominations(ctx context.Context, f NominationFilter) ([]Nomina
 }
 
 // Edit changes a submitted or waitlisted nomination. apply gets the current
-// nomination and writes the new fields into it; a change of mode moves the
-// seat between the two quotas.
-func (s *Service) Edit(ctx context.Context, event, id string, apply func(*Nomination) error) (*Nomination, error) {
+// nomination and writes the new fields into it, which are then normalised
+// and vetted; a change of mode moves the seat between the two quotas.
+func (s *Service) Edit(ctx context.Context, event, id string, apply func(*Nomination) error, vet Vet) (*Nomination, error) {
 	err := s.Store.InTx(ctx, func(tx Tx) error {
 		ev, n, err := load(ctx, tx, event, id)
 		if err != nil {
@@ -243,7 +246,9 @@ func (s *Service) Edit(ctx context.Context, event, id string, apply func(*Nomina
 		if err := apply(n); err != nil {
 			return err
 		}
-		n.Normalize()
+		if err := n.prepare(vet); err != nil {
+			return err
+		}
 		if err := s.checkFields(ctx, tx, ev, &n.Fields); err != nil {
 			return err
 		}
@@ -397,11 +402,13 @@ func (s *Service) decide(ctx context.Context, event, id string, action Action, r
 // Substitute replaces the person of a submitted or approved nomination: the
 // old one is withdrawn (reason "substituted") and the new one submitted in
 // the same transaction, so the seat passes over and nobody can take it in
-// between.
-func (s *Service) Substitute(ctx context.Context, event, id string, fields Fields) (*Nomination, error) {
+// between. vet runs once the new fields are normalised.
+func (s *Service) Substitute(ctx context.Context, event, id string, fields Fields, vet Vet) (*Nomination, error) {
 	defer s.views().forget()
 	fresh := &Nomination{Fields: fields}
-	fresh.Normalize()
+	if err := fresh.prepare(vet); err != nil {
+		return nil, err
+	}
 	err := s.Store.InTx(ctx, func(tx Tx) error {
 		_, old, err := load(ctx, tx, event, id)
 		if err != nil {

@@ -71,12 +71,12 @@ func (s *Service) Summary(ctx context.Context, ev *Event) (*Summary, error) {
 		sum.ByCategory[f.Category] += f.Count
 		sum.ByGender[f.Gender] += f.Count
 		approved += f.Count
-		if f.Gender == "female" {
+		if f.Gender == GenderFemale {
 			women += f.Count
 		}
 		if f.Category == CategoryHead {
 			heads += f.Count
-			if f.Gender == "female" {
+			if f.Gender == GenderFemale {
 				womenHeads += f.Count
 			}
 		}

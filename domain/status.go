@@ -15,16 +15,6 @@ const (
 // Statuses lists every status, for filters and metrics.
 var Statuses = []Status{StatusSubmitted, StatusWaitlisted, StatusApproved, StatusRejected, StatusWithdrawn, StatusRevoked}
 
-// ValidStatus reports whether s is a known status.
-func ValidStatus(s string) bool {
-	for _, v := range Statuses {
-		if string(v) == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Action is something done to a nomination.
 type Action string
 

@@ -45,25 +45,9 @@ import (
 	"github.com/osce/accredit/domain"
 )
 
-// NominationColumns are the columns of nomination imports and templates,
-// in template order: the nomination's JSON field names (api/openapi.yaml), with
-// document_* for the document and sessions as a list of session ids.
-var NominationColumns = []string{
-	"delegation", "honorific", "given_name", "family_name", "gender",
-	"function", "organization", "nationality", "email", "phone",
-	"date_of_birth", "document_type", "document_number", "document_expires_on",
-	"category", "mode", "sessions", "remarks",
-}
-
-// RequiredColumns must be present in the header of every import (their
-// cells may still be empty; the caller validates the values).
-var RequiredColumns = []string{"given_name", "family_name", "gender", "email", "category", "mode"}
-
-// dateColumns hold dates, normalised to YYYY-MM-DD where recognisable.
-var dateColumns = map[string]bool{"date_of_birth": true, "document_expires_on": true}
-
-// MaxRows is the largest number of data rows an import may have (api/openapi.yaml).
-const MaxRows = 5000
+// MaxRows is the largest number of data rows an import may have: the
+// domain's limit, which the reader applies while it reads.
+const MaxRows = domain.MaxImportRows
 
 // Bounds on the text an import keeps while it reads (docs/security.md, Imports: at most 64
 // MiB above the file's own size). No nomination field takes more than

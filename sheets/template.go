@@ -8,47 +8,14 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TemplateExample is the example row of the templates: an in-person
-// delegate of Austria, every column filled in as the import expects it.
-// Its remarks ask the user to replace it, so that an untouched template
-// is easy to spot.
-var TemplateExample = map[string]string{
-	"delegation":          "AUT",
-	"honorific":           "Ms.",
-	"given_name":          "Katharina",
-	"family_name":         "Gruber-Schönberger",
-	"gender":              "female",
-	"function":            "Deputy Head of Mission",
-	"organization":        "Permanent Mission of Austria to the OSCE",
-	"nationality":         "AUT",
-	"email":               "katharina.gruber@example.org",
-	"phone":               "+43 1 531 15 0",
-	"date_of_birth":       "1981-06-14",
-	"document_type":       "diplomatic_passport",
-	"document_number":     "D1234567",
-	"document_expires_on": "2031-05-31",
-	"category":            "delegate",
-	"mode":                "in_person",
-	"sessions":            "",
-	"remarks":             "Example row: replace it with your delegates",
-}
-
-// Drop-down lists of the XLSX template (api/openapi.yaml).
-var templateLists = map[string][]string{
-	"gender":        {"female", "male", "other", "undisclosed"},
-	"category":      {"head_of_delegation", "delegate", "adviser", "speaker", "observer", "media", "secretariat", "technical"},
-	"mode":          {"in_person", "online"},
-	"document_type": {"passport", "diplomatic_passport", "national_id", "laissez_passer"},
-}
-
 // templateRows is how many data rows of the XLSX template carry the
 // drop-down lists and column formats: the import maximum.
 const templateRows = MaxRows
 
 func exampleRow() []string {
-	r := make([]string, len(NominationColumns))
-	for i, c := range NominationColumns {
-		r[i] = TemplateExample[c]
+	r := make([]string, len(importColumns))
+	for i, c := range importColumns {
+		r[i] = c.Example
 	}
 	return r
 }
@@ -88,38 +55,22 @@ func TemplateXLSX(w io.Writer) error {
 		return fmt.Errorf("sheets: %w", err)
 	}
 
-	example := exampleRow()
-	for i, c := range NominationColumns {
+	for i, c := range importColumns {
 		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetCellStr(sheet, col+"1", c); err != nil {
+		if err := f.SetCellStr(sheet, col+"1", c.Name); err != nil {
 			return fmt.Errorf("sheets: %w", err)
 		}
-		width := 16.0
-		switch c {
-		case "function", "organization", "email", "remarks":
-			width = 30
-		case "delegation", "honorific", "gender", "mode":
-			width = 11
-		case "category", "document_type", "document_expires_on":
-			width = 20
-		}
-		if err := f.SetColWidth(sheet, col, col, width); err != nil {
+		if err := f.SetColWidth(sheet, col, col, c.Width); err != nil {
 			return fmt.Errorf("sheets: %w", err)
 		}
-		style := 0
-		switch {
-		case dateColumns[c]:
-			style = dateStyle
-		case c == "phone" || c == "document_number" || c == "sessions":
-			style = textStyle
-		}
+		style := map[Format]int{Date: dateStyle, Text: textStyle}[c.Format]
 		if style != 0 {
 			if err := f.SetColStyle(sheet, col, style); err != nil {
 				return fmt.Errorf("sheets: %w", err)
 			}
 		}
-		if dateColumns[c] {
-			if d, err := time.Parse(time.DateOnly, example[i]); err == nil {
+		if c.Format == Date {
+			if d, err := time.Parse(time.DateOnly, c.Example); err == nil {
 				err = f.SetCellValue(sheet, col+"2", d)
 				if err == nil {
 					err = f.SetCellStyle(sheet, col+"2", col+"2", dateStyle)
@@ -130,22 +81,22 @@ func TemplateXLSX(w io.Writer) error {
 				continue
 			}
 		}
-		if err := f.SetCellStr(sheet, col+"2", example[i]); err != nil {
+		if err := f.SetCellStr(sheet, col+"2", c.Example); err != nil {
 			return fmt.Errorf("sheets: %w", err)
 		}
-		if list, ok := templateLists[c]; ok {
+		if list := c.List; list != nil {
 			dv := excelize.NewDataValidation(true)
 			dv.SetSqref(fmt.Sprintf("%s2:%s%d", col, col, last))
 			if err := dv.SetDropList(list); err != nil {
 				return fmt.Errorf("sheets: %w", err)
 			}
-			dv.SetError(excelize.DataValidationErrorStyleStop, c, "Choose a value from the list.")
+			dv.SetError(excelize.DataValidationErrorStyleStop, c.Name, "Choose a value from the list.")
 			if err := f.AddDataValidation(sheet, dv); err != nil {
 				return fmt.Errorf("sheets: %w", err)
 			}
 		}
 	}
-	lastCol, _ := excelize.ColumnNumberToName(len(NominationColumns))
+	lastCol, _ := excelize.ColumnNumberToName(len(importColumns))
 	if err := f.SetCellStyle(sheet, "A1", lastCol+"1", bold); err != nil {
 		return fmt.Errorf("sheets: %w", err)
 	}

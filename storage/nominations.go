@@ -47,10 +47,12 @@ type nominationRow struct {
 
 func (nominationRow) TableName() string { return "nominations" }
 
-// fieldColumns are the columns an edit writes.
-var fieldColumns = []string{"honorific", "given_name", "family_name", "gender", "function", "organization",
-	"nationality", "email", "email_key", "phone", "date_of_birth", "document_type", "document_number",
-	"document_expires_on", "category", "mode", "sessions", "remarks", "search_key", "updated_at"}
+// notEdited are the columns an edit leaves alone: who and where the
+// nomination is, and what the status machine, the photo and the clock of
+// its creation own. An edit writes every other column, so that a new
+// nomination field is saved by an edit without being listed here.
+var notEdited = []string{"id", "event_code", "delegation_code", "status", "status_reason", "replaces",
+	"replaced_by", "has_photo", "created_at", "decided_at", "decided_by"}
 
 func nominationToRow(n *domain.Nomination) nominationRow {
 	r := nominationRow{ID: n.ID, EventCode: n.Event, DelegationCode: n.Delegation, Status: string(n.Status),
@@ -197,7 +199,7 @@ func (s *Store) UpdateNomination(ctx context.Context, n *domain.Nomination) erro
 	n.UpdatedAt = s.db.NowFunc()
 	row := nominationToRow(n)
 	res := s.with(ctx).Model(&nominationRow{}).Where("id = ? AND status = ?", n.ID, string(n.Status)).
-		Select(fieldColumns).Updates(&row)
+		Select("*").Omit(notEdited...).Updates(&row)
 	if res.Error != nil {
 		return translate(res.Error)
 	}

@@ -75,7 +75,7 @@ func erFill(t *testing.T, svc *domain.Service, code, ends string, p erPerson, pu
 			Document: &domain.Document{Type: "passport", Number: p.doc, ExpiresOn: "2100-01-01"}}}
 	once := &domain.Once{Key: domain.IdempotencyKey{Scope: "cli POST /v1/events/" + code + "/nominations", Key: "k-" + code, Hash: "h"},
 		Answer: func(n *domain.Nomination) (int, []byte, error) { b, err := json.Marshal(n); return 201, b, err }}
-	n, err := svc.Submit(ctx, ev, &domain.Nomination{Delegation: "AUT", Fields: fields}, once)
+	n, err := svc.Submit(ctx, ev, &domain.Nomination{Delegation: "AUT", Fields: fields}, once, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func pgSetup(t *testing.T, env map[string]string, events map[string][2]string) {
 					Email: fmt.Sprintf("anna.%d.%s@example.org", i, strings.ToLower(code)), Phone: "+43 1 531 26 0",
 					DateOfBirth: "1980-05-17",
 					Document:    &domain.Document{Type: "passport", Number: fmt.Sprintf("P%d%s", i, code), ExpiresOn: "2035-01-01"}},
-			}}, nil)
+			}}, nil, nil)
 			if err != nil {
 				t.Fatalf("submit to %s: %v", code, err)
 			}
