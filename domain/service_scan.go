@@ -83,13 +83,13 @@ func (s *Service) ScanBatch(ctx context.Context, ev *Event, reqs []ScanRequest) 
 func (s *Service) scanPoint(ctx context.Context, ev *Event, req *ScanRequest, prefix string) (*Checkpoint, error) {
 	c := s.views()
 	key := ev.Code + "/" + req.Checkpoint
-	cp, ok := c.checkpoints.get(key)
+	cp, ok := c.checkpoints.Get(key)
 	if !ok {
 		var err error
 		if cp, err = s.Store.Checkpoint(ctx, ev.Code, req.Checkpoint); err != nil {
 			return nil, err
 		}
-		c.checkpoints.put(key, cp)
+		c.checkpoints.Put(key, cp)
 	}
 	if req.Direction == "" {
 		req.Direction = DirectionIn
@@ -221,13 +221,13 @@ func (s *Service) judge(ctx context.Context, ev *Event, cp *Checkpoint, req Scan
 func (s *Service) scanBadge(ctx context.Context, id string, fresh bool) (*ScanBadge, error) {
 	c := s.views()
 	if !fresh {
-		if b, ok := c.badges.get(id); ok {
+		if b, ok := c.badges.Get(id); ok {
 			return b, nil
 		}
 	}
 	b, err := s.Store.ScanBadge(ctx, id)
 	if err == nil {
-		c.badges.put(id, b)
+		c.badges.Put(id, b)
 	}
 	return b, err
 }
@@ -236,12 +236,12 @@ func (s *Service) scanBadge(ctx context.Context, id string, fresh bool) (*ScanBa
 // verifies the same way, and badges are scanned again and again.
 func (s *Service) verify(code string) (CodeClaim, error) {
 	c := s.views()
-	if claim, ok := c.codes.get(code); ok {
+	if claim, ok := c.codes.Get(code); ok {
 		return claim, nil
 	}
 	claim, err := s.Codes.Verify(code)
 	if err == nil {
-		c.codes.put(code, claim)
+		c.codes.Put(code, claim)
 	}
 	return claim, err
 }
