@@ -10,7 +10,7 @@ import (
 // The scan path's views keep values for a short time: a queue at the door
 // must not wait on look-ups that almost never change. A stale view never
 // decides alone: an acceptance is written only if the database still
-// agrees (Store.RecordAccepted), and a rejection that rests on a badge
+// agrees (Store.RecordScan), and a rejection that rests on a badge
 // view is confirmed from the database before it is recorded
 // (judgement.mayBeStale).
 type view[V any] = cache.Bounded[string, V]
