@@ -107,10 +107,7 @@ func (s *Service) scanPoint(ctx context.Context, ev *Event, req *ScanRequest, pr
 // re-checks whatever else may have changed (see record).
 func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest) (*ScanResult, error) {
 	received := s.now()
-	at := received
-	if req.ScannedAt != nil {
-		at = req.ScannedAt.UTC().Truncate(time.Microsecond)
-	}
+	at := scannedAt(req, received)
 	j, err := s.judge(ctx, ev, cp, req, at, false)
 	if err == nil && j.mayBeStale() {
 		j, err = s.judge(ctx, ev, cp, req, at, true)
@@ -221,10 +218,7 @@ func (s *Service) priorAnswer(ctx context.Context, rec *ScanRecord) (*ScanResult
 func newScanRecord(ev *Event, cp *Checkpoint, req ScanRequest, received time.Time, j judgement) *ScanRecord {
 	rec := &ScanRecord{ScanID: req.ScanID, Event: ev.Code, Checkpoint: cp.Code, Direction: req.Direction,
 		Result: ScanAccepted, Reason: j.reason, Device: req.Device, DeviceResult: req.DeviceResult,
-		ScannedAt: received, ReceivedAt: received, Token: req.Token}
-	if req.ScannedAt != nil {
-		rec.ScannedAt = req.ScannedAt.UTC().Truncate(time.Microsecond)
-	}
+		ScannedAt: scannedAt(req, received), ReceivedAt: received, Token: req.Token}
 	if j.reason != "" {
 		rec.Result = ScanRejected
 	}
@@ -236,6 +230,15 @@ func newScanRecord(ev *Event, cp *Checkpoint, req ScanRequest, received time.Tim
 		rec.Holder = &ScanHolder{DisplayName: b.DisplayName, Delegation: b.Delegation, Category: b.Category, Photo: b.HasPhoto}
 	}
 	return rec
+}
+
+// scannedAt is when a scan is judged to have been made: when it was
+// received, or a batch replay's device time (see ScanBatch).
+func scannedAt(req ScanRequest, received time.Time) time.Time {
+	if req.ScannedAt != nil {
+		return req.ScannedAt.UTC().Truncate(time.Microsecond)
+	}
+	return received
 }
 
 // scanBadge reads a badge's view, from the database when fresh or when the
