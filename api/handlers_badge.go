@@ -98,7 +98,7 @@ func (s *Server) badgeQR(c *gin.Context) {
 		return
 	}
 	key := b.ID + "/" + strconv.Itoa(b.Serial) + "/" + strconv.Itoa(size)
-	png, ok := s.qrCache.get(key)
+	png, ok := s.qrCache.Get(key)
 	if !ok {
 		code, err := s.svc.BadgeCode(b)
 		if err == nil {
@@ -108,7 +108,7 @@ func (s *Server) badgeQR(c *gin.Context) {
 			problem(c, err)
 			return
 		}
-		s.qrCache.put(key, png)
+		s.qrCache.Put(key, png)
 	}
 	// The one /v1 answer a browser may keep a minute: a QR holds no
 	// personal data, and a portal shows one per badge of a delegation.

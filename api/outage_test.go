@@ -62,20 +62,12 @@ func (s *otStore) InTx(ctx context.Context, fn func(tx domain.Tx) error) error {
 	return err
 }
 
-func (s *otStore) RecordAccepted(ctx context.Context, r *domain.ScanRecord, exclusive bool) (bool, bool, error) {
-	ok, repeat, err := s.Store.RecordAccepted(ctx, r, exclusive)
+func (s *otStore) RecordScan(ctx context.Context, r *domain.ScanRecord, exclusive bool) (bool, bool, error) {
+	ok, repeat, err := s.Store.RecordScan(ctx, r, exclusive)
 	if err == nil && s.lostScan.Swap(false) {
 		return false, false, errLostCommit
 	}
 	return ok, repeat, err
-}
-
-func (s *otStore) InsertScan(ctx context.Context, r *domain.ScanRecord) (bool, error) {
-	ok, err := s.Store.InsertScan(ctx, r)
-	if err == nil && s.lostScan.Swap(false) {
-		return false, errLostCommit
-	}
-	return ok, err
 }
 
 // otTx is a transaction of otStore: a claimed key may be made to wait.

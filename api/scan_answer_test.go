@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/pressly/goose/v3"
@@ -55,27 +54,52 @@ func TestScanReplayKeepsFirstAnswer(t *testing.T) {
 	})
 }
 
-// TestScanStoredAnswerBefore00007: scans recorded before migration 00007
-// kept their whole answer in the response column; a replay of one still
-// answers exactly that.
-func TestScanStoredAnswerBefore00007(t *testing.T) {
+// TestScanAnswerBefore00007Migrated: scans recorded before migration
+// 00007 kept their whole answer as JSON in the response column; migration
+// 00011 moves what it said of the holder into the holder columns, so that
+// a replay rebuilds it as every other answer and still answers exactly
+// what the first did, after the nomination changed.
+func TestScanAnswerBefore00007Migrated(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		f := scSetup(t, e, "SC-LEGACY")
-		id := uuid.NewString()
-		at := time.Date(2026, 6, 10, 7, 30, 0, 0, time.UTC)
-		stored := `{"scan_id":"` + id + `","result":"rejected","reason":"invalid_code","badge":null,` +
-			`"delegate":{"display_name":"Stored Name","delegation":"AUT","category":"delegate","photo_url":null},` +
-			`"repeat":false,"scanned_at":"2026-06-10T07:30:00Z"}`
-		if _, err := e.store.DB().Exec(`INSERT INTO scans (scan_id, event_code, checkpoint, direction, result, reason,
-			scanned_at, received_at, response) VALUES ($1, $2, 'MAIN', 'in', 'rejected', 'invalid_code', $3, $3, $4)`,
-			id, f.ev, at, stored); err != nil {
+		b := f.issue(f.aut, person())
+		answers := map[string]map[string]any{}
+		for _, s := range []struct{ code, checkpoint string }{{b.code, "MAIN"}, {b.code, "VIP"}, {"NOT-A-BADGE", "MAIN"}} {
+			a := f.scan(s.code, s.checkpoint, "in")
+			answers[a["scan_id"].(string)] = a
+		}
+		p, err := goose.NewProvider(gooseDialect(e.dialect), e.store.DB(), migrations.For(e.dialect))
+		if err != nil {
 			t.Fatal(err)
 		}
-		got := f.scan("NOT-A-BADGE", "MAIN", "in", scID(id))
-		if d, _ := got["delegate"].(map[string]any); d == nil || d["display_name"] != "Stored Name" || got["scanned_at"] != "2026-06-10T07:30:00Z" {
-			t.Fatalf("replay of a stored answer: %v", got)
+		if _, err := p.DownTo(context.Background(), 10); err != nil {
+			t.Fatal(err)
 		}
-		f.wantRecords(1)
+		// As the binary before 00007 wrote them: the whole answer, no holder.
+		for id, a := range answers {
+			stored, _ := json.Marshal(a)
+			if _, err := e.store.DB().Exec(`UPDATE scans SET response = $1, holder_name = '', holder_delegation = '',
+				holder_category = '', holder_photo = false WHERE scan_id = $2`, string(stored), id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.store.DB().Exec(`UPDATE nominations SET given_name = 'Renamed', has_photo = false WHERE id = $1`, b.nom); err != nil {
+			t.Fatal(err)
+		}
+		other := newEnvOn(t, e.dialect, e.url) // migrates up again
+		for id, want := range answers {
+			code, checkpoint := b.code, "MAIN"
+			if want["badge"] == nil {
+				code = "NOT-A-BADGE"
+			} else if want["result"] == "rejected" {
+				checkpoint = "VIP"
+			}
+			got := other.call("POST", "/v1/events/"+f.ev+"/scans", f.guard, scBody(code, checkpoint, "in", scID(id))).want(200).json()
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("replay of %s after 00011:\n got %v\nwant %v", id, got, want)
+			}
+		}
+		f.wantRecords(len(answers))
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/internal/cache"
 )
 
 // Server holds what the handlers need.
@@ -22,7 +23,9 @@ type Server struct {
 	now     func() time.Time
 	metrics *metrics
 	engine  *gin.Engine
-	qrCache qrCache
+	// qrCache keeps rendered QR PNGs: a code never changes for a (badge,
+	// serial), so an entry never goes stale.
+	qrCache *cache.Bounded[string, []byte]
 	limits  *limiter
 	proxies []string
 	// trustedProxies are proxies parsed: they may also say, in
@@ -31,6 +34,10 @@ type Server struct {
 	trustedProxies []netip.Prefix
 	decodes        decodeSem
 }
+
+// qrCacheMax bounds the rendered QR PNGs kept (at most ~2 KB each at the
+// default size).
+const qrCacheMax = 20000
 
 // Options configure a Server.
 type Options struct {
@@ -63,6 +70,7 @@ func New(svc *domain.Service, opts Options) *Server {
 	}
 	s.limits = newLimiter(s.now)
 	s.decodes = newDecodeSem()
+	s.qrCache = cache.New[string, []byte](qrCacheMax, 0)
 	switch n := opts.BadCredentialLimit; {
 	case n < 0:
 		s.limits = nil

@@ -77,13 +77,6 @@ type Payload struct {
 	Serial   uint32
 }
 
-// ForEvent reports whether the code was issued for the event with this
-// code. Verify does not check it because a well-signed code for another
-// event is a different rejection reason (wrong_event) from a forged one.
-func (p Payload) ForEvent(eventCode string) bool {
-	return p.EventTag == EventTag(eventCode)
-}
-
 // EventTag returns the 8-byte tag that binds a code to one event: the first
 // 8 bytes of SHA-256("accredit-event:" + eventCode).
 func EventTag(eventCode string) [8]byte {

@@ -45,8 +45,8 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 		if p != want {
 			t.Fatalf("payload %+v, want %+v", p, want)
 		}
-		if !p.ForEvent("OSCE-PC-2026") || p.ForEvent("OSCE-MC-2026") {
-			t.Fatal("ForEvent does not match the event signed for")
+		if p.EventTag != EventTag("OSCE-PC-2026") || p.EventTag == EventTag("OSCE-MC-2026") {
+			t.Fatal("the event tag does not match the event signed for")
 		}
 		// Scanners append CR/LF; surrounding white space is tolerated.
 		if _, err := k.Verify(" \t" + code + "\r\n"); err != nil {
@@ -171,7 +171,7 @@ func TestParse(t *testing.T) {
 	if !ed25519.Verify(s.Public(), signed, sig) {
 		t.Fatal("Parse's signed/sig do not verify")
 	}
-	if p.KeyID != s.KeyID() || p.BadgeID != uuid.MustParse(exampleBadgeID) || p.Serial != exampleSerial || !p.ForEvent(exampleEvent) {
+	if p.KeyID != s.KeyID() || p.BadgeID != uuid.MustParse(exampleBadgeID) || p.Serial != exampleSerial || p.EventTag != EventTag(exampleEvent) {
 		t.Fatalf("payload %+v", p)
 	}
 }

@@ -77,7 +77,8 @@ func (k *Keyring) Keys() []PublishedKey {
 // Verify checks a code's structure and signature and returns its payload.
 // Every failure wraps ErrInvalidCode and returns a zero Payload: nothing
 // from an unverified code should reach a decision. It does not check the
-// event (see Payload.ForEvent), revocation or validity; those are separate
+// event (a Payload.EventTag other than EventTag of the scanning event is
+// wrong_event, not a forgery), revocation or validity; those are separate
 // scan reasons.
 //
 // It runs once per scan at the door, so it decodes into a stack buffer and

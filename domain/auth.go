@@ -64,7 +64,7 @@ func (s *Service) AuthenticateEvent(ctx context.Context, secret, code, badge str
 func (s *Service) AuthenticateView(ctx context.Context, secret string) (Actor, string, error) {
 	c := s.views()
 	hash := HashToken(secret)
-	if a, ok := c.tokens.get(hash); ok && (a.expires == nil || s.now().Before(*a.expires)) {
+	if a, ok := c.tokens.Get(hash); ok && (a.expires == nil || s.now().Before(*a.expires)) {
 		return a.Actor, hash, nil
 	}
 	a, err := s.Authenticate(ctx, secret)
@@ -75,7 +75,7 @@ func (s *Service) AuthenticateView(ctx context.Context, secret string) (Actor, s
 	if err != nil {
 		return Actor{}, "", err
 	}
-	c.tokens.put(hash, cachedActor{Actor: a, expires: t.ExpiresAt})
+	c.tokens.Put(hash, cachedActor{Actor: a, expires: t.ExpiresAt})
 	return a, hash, nil
 }
 

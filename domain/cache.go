@@ -2,79 +2,41 @@ package domain
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	"github.com/osce/accredit/internal/cache"
 )
 
-// ttlCache keeps values for a short time. It serves the scan path, where a
-// queue at the door must not wait on lookups that almost never change. A
-// stale view never decides alone: an acceptance is written only if the
-// database still agrees (Store.RecordAccepted), and a rejection that rests
-// on a badge view is confirmed from the database before it is recorded.
-type ttlCache[V any] struct {
-	ttl time.Duration
-	max int
-	mu  sync.RWMutex
-	m   map[string]cached[V]
-}
+// The scan path's views keep values for a short time: a queue at the door
+// must not wait on look-ups that almost never change. A stale view never
+// decides alone: an acceptance is written only if the database still
+// agrees (Store.RecordScan), and a rejection that rests on a badge
+// view is confirmed from the database before it is recorded
+// (judgement.mayBeStale).
+type view[V any] = cache.Bounded[string, V]
 
-type cached[V any] struct {
-	v       V
-	expires time.Time
-}
-
-func newTTLCache[V any](ttl time.Duration, max int) *ttlCache[V] {
-	return &ttlCache[V]{ttl: ttl, max: max, m: make(map[string]cached[V])}
-}
-
-func (c *ttlCache[V]) get(k string) (V, bool) {
-	c.mu.RLock()
-	e, ok := c.m[k]
-	c.mu.RUnlock()
-	if !ok || time.Now().After(e.expires) {
-		var zero V
-		return zero, false
-	}
-	return e.v, true
-}
-
-func (c *ttlCache[V]) put(k string, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) >= c.max {
-		// Full: start afresh rather than track recency; a refill costs one
-		// query per entry.
-		c.m = make(map[string]cached[V], c.max/4)
-	}
-	c.m[k] = cached[V]{v: v, expires: time.Now().Add(c.ttl)}
-}
-
-func (c *ttlCache[V]) clear() {
-	c.mu.Lock()
-	c.m = make(map[string]cached[V])
-	c.mu.Unlock()
-}
+func newView[V any](ttl time.Duration, max int) *view[V] { return cache.New[string, V](max, ttl) }
 
 // scanCaches are the views the scan path reads.
 type scanCaches struct {
-	events      *ttlCache[*Event]
-	checkpoints *ttlCache[*Checkpoint]
-	badges      *ttlCache[*ScanBadge]
-	codes       *ttlCache[CodeClaim]
-	tokens      *ttlCache[cachedActor]
+	events      *view[*Event]
+	checkpoints *view[*Checkpoint]
+	badges      *view[*ScanBadge]
+	codes       *view[CodeClaim]
+	tokens      *view[cachedActor]
 }
 
 func newScanCaches() *scanCaches {
 	return &scanCaches{
-		events:      newTTLCache[*Event](time.Second, 1000),
-		checkpoints: newTTLCache[*Checkpoint](time.Second, 10000),
-		// A badge view decides nothing alone (see ttlCache), so it can live
+		events:      newView[*Event](time.Second, 1000),
+		checkpoints: newView[*Checkpoint](time.Second, 10000),
+		// A badge view decides nothing alone (see view), so it can live
 		// longer: what may be stale for its 30 s is only the holder's name
 		// or photo in an answer. At 5 s, reloading 2,000 badges cost 4 %
 		// of the server's CPU under the scan load.
-		badges: newTTLCache[*ScanBadge](30*time.Second, 200000),
-		codes:  newTTLCache[CodeClaim](time.Hour, 100000),
-		tokens: newTTLCache[cachedActor](2*time.Second, 10000),
+		badges: newView[*ScanBadge](30*time.Second, 200000),
+		codes:  newView[CodeClaim](time.Hour, 100000),
+		tokens: newView[cachedActor](2*time.Second, 10000),
 	}
 }
 
@@ -84,22 +46,22 @@ func (c *scanCaches) forget() {
 	if c == nil {
 		return
 	}
-	c.events.clear()
-	c.checkpoints.clear()
-	c.badges.clear()
-	c.tokens.clear()
+	c.events.Clear()
+	c.checkpoints.Clear()
+	c.badges.Clear()
+	c.tokens.Clear()
 }
 
 // ScanEvent reads an event for the scan path, from a view at most a second
 // old.
 func (s *Service) ScanEvent(ctx context.Context, code string) (*Event, error) {
 	c := s.views()
-	if ev, ok := c.events.get(code); ok {
+	if ev, ok := c.events.Get(code); ok {
 		return ev, nil
 	}
 	ev, err := s.Store.Event(ctx, code)
 	if err == nil {
-		c.events.put(code, ev)
+		c.events.Put(code, ev)
 	}
 	return ev, err
 }

@@ -40,7 +40,6 @@ func (l Limits) For(mode string) *int {
 
 // Event is a conference or meeting with its registration rules.
 type Event struct {
-	ID                   string
 	Code                 string
 	Title                string
 	Venue                string

@@ -22,6 +22,21 @@ const (
 	DirectionOut = "out"
 )
 
+// ScanReasons lists every rejection reason, in the order the scan rule
+// checks them (ScanBadge.Check); the desk and the document name the same.
+var ScanReasons = []string{ReasonInvalidCode, ReasonWrongEvent, ReasonRevoked, ReasonOutsideValidity,
+	ReasonCheckpointDenied, ReasonAlreadyInside}
+
+// WriteRechecked are the reasons of the scan rule (ScanBadge.Check) whose
+// facts may change between reading a badge and writing its scan: a
+// revocation or reissue, a moved validity window, an entry through another
+// door. The store writes an acceptance only if none of them applies to
+// the badge's row as it is then (ScanStore.RecordScan); its SQL names each
+// condition after the reason here, and a storage test holds the two
+// together. The other checks rest on facts that never change: a code's
+// signature, a badge's event, its category.
+var WriteRechecked = []string{ReasonRevoked, ReasonOutsideValidity, ReasonAlreadyInside}
+
 // CodeClaim is what a verified badge code says: which badge, which serial,
 // and an opaque tag of the event it was issued for.
 type CodeClaim struct {
@@ -75,6 +90,30 @@ type ScanBadge struct {
 	Inside      bool
 }
 
+// Check is the scan rule once a code is verified and bound to the event
+// (SPEC §5 Scans): the checks the badge's row decides, in the spec's
+// order, for a code of this serial scanned at the event's checkpoint at
+// that time; exclusive is anti-passback on an entry. It answers the reason
+// of a rejection, or "" for an acceptance. The store re-checks the
+// WriteRechecked part of it when it writes.
+func (b *ScanBadge) Check(event string, serial int, at time.Time, cp *Checkpoint, exclusive bool) string {
+	switch {
+	case b.Event != event:
+		return ReasonWrongEvent
+	case serial > b.Serial:
+		return ReasonInvalidCode // a serial never issued: a forgery with a stolen key
+	case b.Status != BadgeActive || serial < b.Serial:
+		return ReasonRevoked
+	case at.Before(b.ValidFrom) || !at.Before(b.ValidUntil):
+		return ReasonOutsideValidity
+	case !cp.Admits(b.Category):
+		return ReasonCheckpointDenied
+	case exclusive && b.Inside:
+		return ReasonAlreadyInside
+	}
+	return ""
+}
+
 // Delegate is what a security officer sees of a scanned badge: nothing
 // beyond name, delegation, category and photo.
 type Delegate struct {
@@ -91,9 +130,9 @@ type ScanBadgeRef struct {
 	Category string `json:"category"`
 }
 
-// ScanResult is the answer to a scan. A replay of the same scan_id
-// answers exactly the first result: it is rebuilt from the record
-// (ScanRecord.Answer), which keeps what the answer said of the holder.
+// ScanResult is the answer to a scan. It is computed in one place,
+// ScanRecord.Answer, for the first answer and for every replay of the
+// scan_id alike: the record keeps what the answer said of the holder.
 type ScanResult struct {
 	ScanID    string        `json:"scan_id"`
 	Result    string        `json:"result"`
@@ -124,8 +163,7 @@ type ScanRecord struct {
 	ScannedAt    time.Time
 	ReceivedAt   time.Time
 	Holder       *ScanHolder // nil when the answer named no badge
-	Response     ScanResult
-	Token        string // see ScanRequest.Token
+	Token        string      // see ScanRequest.Token
 }
 
 // ScanHolder is what a scan's answer said of the badge's holder. It is
@@ -209,14 +247,13 @@ type ScanStore interface {
 	// ScanByID returns the event's scan with that id; a scan_id used at
 	// another event is a conflict, never that event's answer.
 	ScanByID(ctx context.Context, event, scanID string) (*ScanRecord, error)
-	// InsertScan records a rejected scan unless its scan_id is known; false
-	// then.
-	InsertScan(ctx context.Context, r *ScanRecord) (bool, error)
-	// RecordAccepted records an accepted scan and its presence change at
-	// once, if the badge is still active at the record's serial, valid at
-	// its time, not inside when exclusive and the scan_id is new; it
-	// reports whether it wrote, and whether the entry was a repeat.
-	RecordAccepted(ctx context.Context, r *ScanRecord, exclusive bool) (ok, repeat bool, err error)
+	// RecordScan records a judged scan if its scan_id is new and the token
+	// that sent it (r.Token, when given) is still active. An acceptance
+	// also moves the badge in or out, at once, and is written only if the
+	// badge's row still passes the WriteRechecked checks (exclusive is
+	// anti-passback); repeat says the entry found the badge inside. ok
+	// false means nothing was written: the caller finds out why.
+	RecordScan(ctx context.Context, r *ScanRecord, exclusive bool) (ok, repeat bool, err error)
 	ListScans(ctx context.Context, f ScanFilter) ([]ScanRecord, string, error)
 	Presence(ctx context.Context, event string) ([]Presence, error)
 	Attendance(ctx context.Context, event string, from, until time.Time) ([]Attendance, error)

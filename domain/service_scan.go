@@ -83,13 +83,13 @@ func (s *Service) ScanBatch(ctx context.Context, ev *Event, reqs []ScanRequest) 
 func (s *Service) scanPoint(ctx context.Context, ev *Event, req *ScanRequest, prefix string) (*Checkpoint, error) {
 	c := s.views()
 	key := ev.Code + "/" + req.Checkpoint
-	cp, ok := c.checkpoints.get(key)
+	cp, ok := c.checkpoints.Get(key)
 	if !ok {
 		var err error
 		if cp, err = s.Store.Checkpoint(ctx, ev.Code, req.Checkpoint); err != nil {
 			return nil, err
 		}
-		c.checkpoints.put(key, cp)
+		c.checkpoints.Put(key, cp)
 	}
 	if req.Direction == "" {
 		req.Direction = DirectionIn
@@ -101,147 +101,177 @@ func (s *Service) scanPoint(ctx context.Context, ev *Event, req *ScanRequest, pr
 	return cp, nil
 }
 
-// scan judges a scan from the cached view of its badge and writes it in
-// one step that re-checks the badge in the database. When that write
-// refuses (the badge changed in another process, or is inside under
-// anti-passback, or the scan_id was recorded), the scan is judged again
-// from the database.
+// scan judges a scan and records it. It judges from the views first, for
+// the queue at the door must not wait on the database; a rejection that a
+// stale view could cause is confirmed from the database, and the write
+// re-checks whatever else may have changed (see record).
 func (s *Service) scan(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest) (*ScanResult, error) {
-	now := s.now()
-	rec := &ScanRecord{ScanID: req.ScanID, Event: ev.Code, Checkpoint: cp.Code, Direction: req.Direction,
-		Device: req.Device, DeviceResult: req.DeviceResult, ScannedAt: now, ReceivedAt: now, Token: req.Token}
-	if req.ScannedAt != nil {
-		rec.ScannedAt = req.ScannedAt.UTC().Truncate(time.Microsecond)
+	received := s.now()
+	at := scannedAt(req, received)
+	j, err := s.judge(ctx, ev, cp, req, at, false)
+	if err == nil && j.mayBeStale() {
+		j, err = s.judge(ctx, ev, cp, req, at, true)
 	}
-	for attempt := 0; attempt < 3; attempt++ {
-		fresh := attempt > 0
-		b, reason, err := s.judge(ctx, ev, cp, req, rec, fresh)
-		if err != nil {
-			return nil, err
-		}
-		if !fresh && rec.BadgeID != "" && (reason == ReasonInvalidCode || reason == ReasonOutsideValidity) {
-			// A rejection is recorded for good, so one that a stale view
-			// could cause (a serial reissued, a window moved in another
-			// process) is confirmed from the database first. "revoked" needs
-			// no check: a revoked badge never returns and serials only grow;
-			// nor does "checkpoint_denied": a badge's category never changes.
-			continue
-		}
-		if reason == "" {
-			s.settle(rec, b, ScanAccepted, "", req)
-			ok, repeat, err := s.Store.RecordAccepted(ctx, rec, ev.AntiPassback)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				rec.Repeat, rec.Response.Repeat = repeat, repeat
-				return &rec.Response, nil
-			}
-			if prior, err := s.Store.ScanByID(ctx, ev.Code, rec.ScanID); err == nil {
-				return &prior.Response, nil
-			} else if !IsCode(err, CodeNotFound) {
-				return nil, err
-			}
-			if err := s.tokenStillActive(ctx, rec.Token); err != nil {
-				return nil, err
-			}
-			if !fresh || !(ev.AntiPassback && rec.Direction == DirectionIn && b.Inside) {
-				continue // the badge changed under us: judge it afresh
-			}
-			reason = ReasonAlreadyInside
-		}
-		s.settle(rec, b, ScanRejected, reason, req)
-		inserted, err := s.Store.InsertScan(ctx, rec)
-		if err != nil {
-			return nil, err
-		}
-		if !inserted {
-			prior, err := s.Store.ScanByID(ctx, ev.Code, rec.ScanID)
-			if IsCode(err, CodeNotFound) {
-				if err := s.tokenStillActive(ctx, rec.Token); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			return &prior.Response, nil
-		}
-		return &rec.Response, nil
+	if err != nil {
+		return nil, err
 	}
-	return nil, Errorf(CodeConflict, "the badge changed while it was being scanned; scan it again")
+	return s.record(ctx, ev, cp, req, received, j)
 }
 
-// settle fills in the outcome and the answer of a judged scan.
-func (s *Service) settle(rec *ScanRecord, b *ScanBadge, result, reason string, req ScanRequest) {
-	rec.Result, rec.Reason, rec.Repeat = result, reason, false
-	rec.Conflict = req.ClockAhead || (req.DeviceResult != "" && req.DeviceResult != result)
-	rec.Holder = nil
-	if b != nil {
-		rec.Holder = &ScanHolder{DisplayName: b.DisplayName, Delegation: b.Delegation, Category: b.Category, Photo: b.HasPhoto}
-	}
-	rec.Response = rec.Answer()
+// judgement is a judged scan: the badge its code named (nil when it named
+// none that exists), the serial the code carries, the reason of a
+// rejection ("" for an acceptance), and whether the badge was read from
+// the database rather than from a view.
+type judgement struct {
+	badge  *ScanBadge
+	serial int
+	reason string
+	fresh  bool
 }
 
-// judge runs the checks in the documented order (api/openapi.yaml, POST …/scans): code, event, revocation and
-// serial, validity window, checkpoint category. Anti-passback is the
-// write's business. fresh reads the badge from the database.
-func (s *Service) judge(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest, rec *ScanRecord, fresh bool) (*ScanBadge, string, error) {
+// mayBeStale says the rejection rests on a view of the badge that may be
+// out of date: a rejection is recorded for good, so a reissue or a moved
+// window in another process must not cause one. "revoked" needs no
+// confirmation (a revoked badge never returns and serials only grow), nor
+// "checkpoint_denied" (a badge's category never changes); an acceptance
+// is re-checked by the write itself.
+func (j judgement) mayBeStale() bool {
+	return !j.fresh && j.badge != nil && (j.reason == ReasonInvalidCode || j.reason == ReasonOutsideValidity)
+}
+
+// namesHolder says the answer may name the badge's holder: only once the
+// code is known to be the badge's own, for this event.
+func (j judgement) namesHolder() bool {
+	return j.badge != nil && j.reason != ReasonWrongEvent && j.reason != ReasonInvalidCode
+}
+
+// judge runs the scan rule in the documented order (api/openapi.yaml, POST …/scans): the code, its event, then
+// the badge's own checks (ScanBadge.Check). fresh reads the badge from the
+// database; a view never says a badge is inside (see scanBadge), so from a
+// view anti-passback is left to the write.
+func (s *Service) judge(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest, at time.Time, fresh bool) (judgement, error) {
 	claim, err := s.verify(req.Code)
 	if err != nil {
-		return nil, ReasonInvalidCode, nil
+		return judgement{reason: ReasonInvalidCode}, nil
 	}
 	if claim.EventTag != s.Codes.EventTag(ev.Code) {
-		return nil, ReasonWrongEvent, nil
+		return judgement{reason: ReasonWrongEvent}, nil
 	}
-	b, err := s.scanBadge(ctx, claim.BadgeID, fresh)
+	b, fresh, err := s.scanBadge(ctx, claim.BadgeID, fresh)
 	if IsCode(err, CodeNotFound) {
-		return nil, ReasonInvalidCode, nil
+		return judgement{reason: ReasonInvalidCode}, nil
 	} else if err != nil {
-		return nil, "", err
+		return judgement{}, err
 	}
-	rec.BadgeID, rec.NominationID, rec.Serial = b.ID, b.NominationID, claim.Serial
-	switch {
-	case b.Event != ev.Code:
-		return nil, ReasonWrongEvent, nil
-	case claim.Serial > b.Serial:
-		return nil, ReasonInvalidCode, nil
-	case b.Status != BadgeActive || claim.Serial < b.Serial:
-		return b, ReasonRevoked, nil
-	case rec.ScannedAt.Before(b.ValidFrom) || !rec.ScannedAt.Before(b.ValidUntil):
-		return b, ReasonOutsideValidity, nil
-	case !cp.Admits(b.Category):
-		return b, ReasonCheckpointDenied, nil
-	}
-	return b, "", nil
+	exclusive := ev.AntiPassback && req.Direction == DirectionIn
+	return judgement{badge: b, serial: claim.Serial, fresh: fresh,
+		reason: b.Check(ev.Code, claim.Serial, at, cp, exclusive)}, nil
 }
 
-// scanBadge reads a badge's view, from the cache unless fresh.
-func (s *Service) scanBadge(ctx context.Context, id string, fresh bool) (*ScanBadge, error) {
+// record writes a judged scan and answers it. The write refuses when the
+// scan_id was recorded before (the first answer is the answer), when the
+// token that sent it was revoked meanwhile (401), or, for an acceptance,
+// when the badge is no longer as judged: another door or process moved,
+// revoked, reissued or re-dated it since it was read. The scan is then
+// judged afresh from the database and written again; a badge that changes
+// under each of three writes is a conflict for the device to resend.
+func (s *Service) record(ctx context.Context, ev *Event, cp *Checkpoint, req ScanRequest, received time.Time, j judgement) (*ScanResult, error) {
+	for writes := 1; ; writes++ {
+		rec := newScanRecord(ev, cp, req, received, j)
+		ok, repeat, err := s.Store.RecordScan(ctx, rec, ev.AntiPassback && rec.Direction == DirectionIn)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			rec.Repeat = repeat
+			answer := rec.Answer()
+			return &answer, nil
+		}
+		if prior, err := s.priorAnswer(ctx, rec); prior != nil || err != nil {
+			return prior, err
+		}
+		if writes == 3 {
+			return nil, Errorf(CodeConflict, "the badge changed while it was being scanned; scan it again")
+		}
+		if j, err = s.judge(ctx, ev, cp, req, rec.ScannedAt, true); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// priorAnswer tells why a write was refused when it was not for the badge:
+// the scan_id was recorded before (its first answer), or the token that
+// sent it is no longer active (401). Neither: nil.
+func (s *Service) priorAnswer(ctx context.Context, rec *ScanRecord) (*ScanResult, error) {
+	prior, err := s.Store.ScanByID(ctx, rec.Event, rec.ScanID)
+	if err == nil {
+		answer := prior.Answer()
+		return &answer, nil
+	} else if !IsCode(err, CodeNotFound) {
+		return nil, err
+	}
+	return nil, s.tokenStillActive(ctx, rec.Token)
+}
+
+// newScanRecord is the record of a judged scan, as it is written; its
+// Answer is the scan's answer.
+func newScanRecord(ev *Event, cp *Checkpoint, req ScanRequest, received time.Time, j judgement) *ScanRecord {
+	rec := &ScanRecord{ScanID: req.ScanID, Event: ev.Code, Checkpoint: cp.Code, Direction: req.Direction,
+		Result: ScanAccepted, Reason: j.reason, Device: req.Device, DeviceResult: req.DeviceResult,
+		ScannedAt: scannedAt(req, received), ReceivedAt: received, Token: req.Token}
+	if j.reason != "" {
+		rec.Result = ScanRejected
+	}
+	rec.Conflict = req.ClockAhead || (req.DeviceResult != "" && req.DeviceResult != rec.Result)
+	if b := j.badge; b != nil {
+		rec.BadgeID, rec.NominationID, rec.Serial = b.ID, b.NominationID, j.serial
+	}
+	if b := j.badge; j.namesHolder() {
+		rec.Holder = &ScanHolder{DisplayName: b.DisplayName, Delegation: b.Delegation, Category: b.Category, Photo: b.HasPhoto}
+	}
+	return rec
+}
+
+// scannedAt is when a scan is judged to have been made: when it was
+// received, or a batch replay's device time (see ScanBatch).
+func scannedAt(req ScanRequest, received time.Time) time.Time {
+	if req.ScannedAt != nil {
+		return req.ScannedAt.UTC().Truncate(time.Microsecond)
+	}
+	return received
+}
+
+// scanBadge reads a badge's view, from the database when fresh or when the
+// view has none; it says whether it read the database. The view keeps the
+// badge as not inside: where a badge is changes with every scan, so only
+// the write (or a fresh read) may decide anti-passback.
+func (s *Service) scanBadge(ctx context.Context, id string, fresh bool) (*ScanBadge, bool, error) {
 	c := s.views()
 	if !fresh {
-		if b, ok := c.badges.get(id); ok {
-			return b, nil
+		if b, ok := c.badges.Get(id); ok {
+			return b, false, nil
 		}
 	}
 	b, err := s.Store.ScanBadge(ctx, id)
-	if err == nil {
-		c.badges.put(id, b)
+	if err != nil {
+		return nil, true, err
 	}
-	return b, err
+	view := *b
+	view.Inside = false
+	c.badges.Put(id, &view)
+	return b, true, nil
 }
 
 // verify checks a code's signature once per process: the same code always
 // verifies the same way, and badges are scanned again and again.
 func (s *Service) verify(code string) (CodeClaim, error) {
 	c := s.views()
-	if claim, ok := c.codes.get(code); ok {
+	if claim, ok := c.codes.Get(code); ok {
 		return claim, nil
 	}
 	claim, err := s.Codes.Verify(code)
 	if err == nil {
-		c.codes.put(code, claim)
+		c.codes.Put(code, claim)
 	}
 	return claim, err
 }

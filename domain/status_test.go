@@ -28,18 +28,6 @@ func TestTransition(t *testing.T) {
 	}
 }
 
-// TestUsageNeverNegative: a quota lowered below its use evicts nobody and
-// shows nothing remaining.
-func TestUsageNeverNegative(t *testing.T) {
-	u := NewUsage(Ptr(2), 5)
-	if *u.Remaining != 0 || u.Used != 5 || *u.Limit != 2 {
-		t.Fatalf("%+v", u)
-	}
-	if u := NewUsage(nil, 7); u.Limit != nil || u.Remaining != nil {
-		t.Fatalf("unlimited: %+v", u)
-	}
-}
-
 // TestSearchKey folds case and accents the same way for stored names and
 // typed queries.
 func TestSearchKey(t *testing.T) {

@@ -14,6 +14,7 @@ func TestVocabulariesAreWellFormed(t *testing.T) {
 		"Categories": Categories, "Genders": Genders, "Modes": Modes, "DocumentTypes": DocumentTypes,
 		"Kinds": Kinds, "EventFormats": EventFormats, "EventStatuses": EventStatuses, "Roles": Roles,
 		"CheckpointDirections": CheckpointDirections, "ScanDirections": ScanDirections, "ScanResults": ScanResults,
+		"ScanReasons": ScanReasons,
 	} {
 		if len(list) == 0 {
 			t.Errorf("%s is empty", name)

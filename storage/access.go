@@ -19,8 +19,7 @@ const (
 	e.anti_passback, e.waitlist, e.status, e.badges_valid_from, e.badges_valid_until, e.purge_after_days,
 	e.purged_at, e.offline_roster, e.created_at, e.updated_at`
 	accessBadgeColumns = `,
-	b.id, b.nomination_id, b.serial, b.status, b.category, b.valid_from, b.valid_until, b.inside,
-	n.honorific, n.given_name, n.family_name, n.delegation_code, n.has_photo`
+	` + badgeViewColumns
 	accessFrom = `
 FROM tokens t
 LEFT JOIN delegations d ON d.code = t.delegation_code
@@ -68,12 +67,7 @@ func (s *Store) Access(ctx context.Context, hash, event, badgeID string) (*domai
 		quotas, kinds, status    *string
 		antiPB, waitlist, roster *bool
 		eCreated, eUpdated       *time.Time
-		bID, bNom, bStatus, bCat *string
-		bSerial                  *int
-		bFrom, bUntil            *time.Time
-		bInside, nPhoto          *bool
-		honorific, given, family *string
-		nDelegation              *string
+		badge                    badgeView
 	)
 	dest := []any{&t.ID, &t.Name, &t.Role, &t.DelegationCode, &t.EventCode, &t.ExpiresAt, &t.RevokedAt,
 		&t.CreatedAt, &kind,
@@ -82,8 +76,7 @@ func (s *Store) Access(ctx context.Context, hash, event, badgeID string) (*domai
 		&antiPB, &waitlist, &status, &e.BadgesValidFrom, &e.BadgesValidUntil, &e.PurgeAfterDays,
 		&e.PurgedAt, &roster, &eCreated, &eUpdated}
 	if withBadge {
-		dest = append(dest, &bID, &bNom, &bSerial, &bStatus, &bCat, &bFrom, &bUntil, &bInside,
-			&honorific, &given, &family, &nDelegation, &nPhoto)
+		dest = append(dest, badge.dest()...)
 	}
 	if err := rows.Scan(dest...); err != nil {
 		return nil, nil, nil, translate(err)
@@ -101,13 +94,5 @@ func (s *Store) Access(ctx context.Context, hash, event, badgeID string) (*domai
 	e.Quotas, e.InvitedKinds, e.Status = deref(quotas), deref(kinds), deref(status)
 	e.AntiPassback, e.Waitlist, e.OfflineRoster = orFalse(antiPB), orFalse(waitlist), orFalse(roster)
 	e.CreatedAt, e.UpdatedAt = orZero(eCreated), orZero(eUpdated)
-	if bID == nil {
-		return tok, e.domain(), nil, nil
-	}
-	p := domain.Person{Honorific: deref(honorific), GivenName: deref(given), FamilyName: deref(family)}
-	b := &domain.ScanBadge{Badge: domain.Badge{ID: *bID, NominationID: deref(bNom), Event: e.Code,
-		Serial: orZeroInt(bSerial), Status: deref(bStatus), Category: deref(bCat),
-		ValidFrom: orZero(bFrom).UTC(), ValidUntil: orZero(bUntil).UTC()},
-		DisplayName: p.DisplayName(), Delegation: deref(nDelegation), HasPhoto: orFalse(nPhoto), Inside: orFalse(bInside)}
-	return tok, e.domain(), b, nil
+	return tok, e.domain(), badge.domain(), nil
 }

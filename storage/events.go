@@ -53,7 +53,7 @@ func eventToRow(e *domain.Event) eventRow {
 }
 
 func (r *eventRow) domain() *domain.Event {
-	return &domain.Event{ID: r.Code, Code: r.Code, Title: r.Title, Venue: r.Venue, Timezone: r.Timezone,
+	return &domain.Event{Code: r.Code, Title: r.Title, Venue: r.Venue, Timezone: r.Timezone,
 		StartsOn: r.StartsOn, EndsOn: r.EndsOn, Format: r.Format, RegistrationOpensAt: utcp(r.RegistrationOpensAt),
 		RegistrationClosesAt: utcp(r.RegistrationClosesAt),
 		Capacity:             domain.Limits{InPerson: r.CapacityInPerson, Online: r.CapacityOnline},

@@ -39,13 +39,6 @@ func (s *Store) queryHot(ctx context.Context, q hotSQL, args ...any) (*sql.Rows,
 
 func orFalse(b *bool) bool { return b != nil && *b }
 
-func orZeroInt(n *int) int {
-	if n == nil {
-		return 0
-	}
-	return *n
-}
-
 func orZero(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}

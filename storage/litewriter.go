@@ -38,32 +38,31 @@ type liteWrite struct {
 
 // liteStmts are the writer's statements, prepared once on its connection.
 type liteStmts struct {
-	check, move, accept, reject *sql.Stmt
+	check, move, insert *sql.Stmt
 }
 
 const liteGroupMax = 256
 
-// The statements are Store.recordAcceptedTx's and Store.InsertScan's: the
-// same conditions, row by row.
+// The writer's statements: the same conditions as groupSQL's, row by row.
 const (
-	// liteCheckSQL: is the scan_id new, and the sending token (when the
-	// request was authenticated from a view) still active?
+	// liteCheckSQL: is the scan_id new, the sending token (when the
+	// request was authenticated from a view) still active, and the badge
+	// inside before this scan moves it? (SQLite's RETURNING sees only the
+	// new row; the writer's scans are serialised, so this read holds.)
 	liteCheckSQL = `SELECT NOT EXISTS (SELECT 1 FROM scans WHERE scan_id = ?),
-		? = '' OR EXISTS (SELECT 1 FROM tokens WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))`
-	// liteMoveSQL moves the badge if it is still as judged; SET reads the
-	// old row, so was_inside keeps whether the entry is a repeat.
-	liteMoveSQL = `UPDATE badges SET was_inside = inside, inside = ?, last_checkpoint = ?, last_scan_at = ?
-		WHERE id = ? AND status = 'active' AND serial = ? AND valid_from <= ? AND valid_until > ? AND (? = false OR inside = false)
-		RETURNING was_inside`
-	liteAcceptSQL = `INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction,
-		result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response,
+		? = '' OR EXISTS (SELECT 1 FROM tokens WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)),
+		coalesce((SELECT inside FROM badges WHERE id = ?), false)`
+	liteInsertSQL = `INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint,
+		direction, result, reason, repeat, conflict, device_result, device, scanned_at, received_at,
 		holder_name, holder_delegation, holder_category, holder_photo)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'accepted', '', ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)`
-	liteRejectSQL = `INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint,
-		direction, result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response,
-		holder_name, holder_delegation, holder_category, holder_photo)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?) ON CONFLICT (scan_id) DO NOTHING`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id) DO NOTHING`
 )
+
+// liteMoveSQL moves the badge of an accepted scan if its row still passes
+// the write's re-check of the scan rule (stillAsJudged).
+var liteMoveSQL = `UPDATE badges AS b SET inside = a.inside, last_checkpoint = a.checkpoint, last_scan_at = a.scanned_at
+	FROM (SELECT ? AS badge_id, ? AS serial, ? AS scanned_at, ? AS exclusive, ? AS inside, ? AS checkpoint) AS a
+	WHERE b.id = a.badge_id AND ` + stillAsJudged
 
 // openLiteWriter opens the writer's own connection on the store's DSN.
 func openLiteWriter(dsn string, gate *writeGate, busy time.Duration) (*liteWriter, error) {
@@ -89,7 +88,7 @@ func (w *liteWriter) prepare(ctx context.Context) error {
 	for _, p := range []struct {
 		stmt **sql.Stmt
 		sql  string
-	}{{&st.check, liteCheckSQL}, {&st.move, liteMoveSQL}, {&st.accept, liteAcceptSQL}, {&st.reject, liteRejectSQL}} {
+	}{{&st.check, liteCheckSQL}, {&st.move, liteMoveSQL}, {&st.insert, liteInsertSQL}} {
 		var err error
 		if *p.stmt, err = w.db.PrepareContext(ctx, p.sql); err != nil {
 			return err
@@ -210,44 +209,37 @@ func (w *liteWriter) writeOne(ctx context.Context, tx *sql.Tx, g *liteWrite) sca
 
 func (w *liteWriter) statements(ctx context.Context, tx *sql.Tx, g *liteWrite) scanWritten {
 	r := g.rec
-	var fresh, tokenOK bool
-	if err := tx.StmtContext(ctx, w.stmts.check).QueryRowContext(ctx, r.ScanID, r.Token, r.Token, r.ReceivedAt).
-		Scan(&fresh, &tokenOK); err != nil || !fresh || !tokenOK {
+	var fresh, tokenOK, wasInside bool
+	if err := tx.StmtContext(ctx, w.stmts.check).QueryRowContext(ctx, r.ScanID, r.Token, r.Token, r.ReceivedAt, r.BadgeID).
+		Scan(&fresh, &tokenOK, &wasInside); err != nil || !fresh || !tokenOK {
 		return scanWritten{err: err}
 	}
-	name, delegation, category, photo := holderColumnsOf(r)
-	if r.Result == domain.ScanRejected {
-		var serial *int
-		if r.BadgeID != "" {
-			serial = &r.Serial
-		}
-		res, err := tx.StmtContext(ctx, w.stmts.reject).ExecContext(ctx, r.ScanID, r.Event, nilIfEmpty(r.BadgeID),
-			nilIfEmpty(r.NominationID), serial, r.Checkpoint, r.Direction, r.Result, r.Reason, r.Repeat, r.Conflict,
-			r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, name, delegation, category, photo)
+	inside := r.Direction == domain.DirectionIn
+	repeat := false
+	if r.Result == domain.ScanAccepted {
+		res, err := tx.StmtContext(ctx, w.stmts.move).ExecContext(ctx, r.BadgeID, r.Serial, r.ScannedAt, g.exclusive,
+			inside, r.Checkpoint)
 		if err != nil {
 			return scanWritten{err: err}
 		}
-		n, err := res.RowsAffected()
-		return scanWritten{ok: n == 1, err: err}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return scanWritten{err: err} // the badge is no longer as judged
+		}
+		repeat = inside && wasInside
 	}
-	inside := r.Direction == domain.DirectionIn
-	exclusive := g.exclusive && inside
-	var was bool
-	err := tx.StmtContext(ctx, w.stmts.move).QueryRowContext(ctx, inside, r.Checkpoint, r.ScannedAt, r.BadgeID,
-		r.Serial, r.ScannedAt, r.ScannedAt, exclusive).Scan(&was)
-	if errors.Is(err, sql.ErrNoRows) {
-		return scanWritten{} // the badge is no longer as judged
-	} else if err != nil {
-		return scanWritten{err: err}
+	var serial *int
+	if r.BadgeID != "" {
+		serial = &r.Serial
 	}
-	repeat := inside && was
-	_, err = tx.StmtContext(ctx, w.stmts.accept).ExecContext(ctx, r.ScanID, r.Event, r.BadgeID, r.NominationID,
-		r.Serial, r.Checkpoint, r.Direction, repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt,
-		name, delegation, category, photo)
+	name, delegation, category, photo := holderColumnsOf(r)
+	res, err := tx.StmtContext(ctx, w.stmts.insert).ExecContext(ctx, r.ScanID, r.Event, nilIfEmpty(r.BadgeID),
+		nilIfEmpty(r.NominationID), serial, r.Checkpoint, r.Direction, r.Result, r.Reason, repeat, r.Conflict,
+		r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, name, delegation, category, photo)
 	if err != nil {
 		return scanWritten{err: err}
 	}
-	return scanWritten{ok: true, repeat: repeat}
+	n, err := res.RowsAffected()
+	return scanWritten{ok: n == 1, repeat: repeat, err: err}
 }
 
 // writeGate hands a process's SQLite write transactions their turn first

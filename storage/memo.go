@@ -2,9 +2,9 @@ package storage
 
 import (
 	"slices"
-	"sync"
 
 	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/internal/cache"
 )
 
 // jsonMemo keeps the parse of JSON columns that every route of an event
@@ -12,33 +12,29 @@ import (
 // on each request was a twentieth of a qr.png's CPU. Callers get their own
 // copy, since a handler may change what it was given.
 type jsonMemo[T any] struct {
-	mu    sync.Mutex
-	m     map[string]T
-	clone func(T) T
+	parsed *cache.Bounded[string, T]
+	clone  func(T) T
 }
 
 // jsonMemoMax bounds the memo; past it, it starts afresh (a parse per
 // distinct value).
 const jsonMemoMax = 256
 
+func newJSONMemo[T any](clone func(T) T) jsonMemo[T] {
+	return jsonMemo[T]{parsed: cache.New[string, T](jsonMemoMax, 0), clone: clone}
+}
+
 func (j *jsonMemo[T]) parse(s string) T {
-	j.mu.Lock()
-	v, ok := j.m[s]
-	j.mu.Unlock()
+	v, ok := j.parsed.Get(s)
 	if !ok {
 		v = fromJSON[T](s)
-		j.mu.Lock()
-		if j.m == nil || len(j.m) >= jsonMemoMax {
-			j.m = make(map[string]T)
-		}
-		j.m[s] = v
-		j.mu.Unlock()
+		j.parsed.Put(s, v)
 	}
 	return j.clone(v)
 }
 
 var (
-	quotasMemo = jsonMemo[map[string]domain.Limits]{clone: func(m map[string]domain.Limits) map[string]domain.Limits {
+	quotasMemo = newJSONMemo(func(m map[string]domain.Limits) map[string]domain.Limits {
 		if m == nil {
 			return nil
 		}
@@ -47,8 +43,8 @@ var (
 			out[k] = domain.Limits{InPerson: clonePtr(l.InPerson), Online: clonePtr(l.Online)}
 		}
 		return out
-	}}
-	kindsMemo = jsonMemo[[]string]{clone: slices.Clone[[]string]}
+	})
+	kindsMemo = newJSONMemo(slices.Clone[[]string])
 )
 
 func clonePtr(p *int) *int {

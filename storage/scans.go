@@ -2,12 +2,9 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"strconv"
 	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/osce/accredit/domain"
 )
@@ -29,7 +26,6 @@ type scanRow struct {
 	Device       string
 	ScannedAt    time.Time
 	ReceivedAt   time.Time
-	Response     string // the whole answer, as scans before migration 00007 stored it
 	// What the answer said of the badge's holder; holder_category is
 	// empty when it named no badge.
 	HolderName       string
@@ -52,11 +48,6 @@ func (r *scanRow) domain() domain.ScanRecord {
 		rec.Holder = &domain.ScanHolder{DisplayName: r.HolderName, Delegation: r.HolderDelegation,
 			Category: r.HolderCategory, Photo: r.HolderPhoto}
 	}
-	if r.Response != "" {
-		_ = json.Unmarshal([]byte(r.Response), &rec.Response) // a scan recorded before 00007
-	} else {
-		rec.Response = rec.Answer()
-	}
 	return rec
 }
 
@@ -70,8 +61,7 @@ func holderColumnsOf(r *domain.ScanRecord) (name, delegation, category string, p
 }
 
 // scanBadgeSQL is read on every cache miss at the door.
-var scanBadgeSQL = newHotSQL(`SELECT b.id, b.nomination_id, b.event_code, b.serial, b.status, b.category,
-	b.valid_from, b.valid_until, b.inside, n.honorific, n.given_name, n.family_name, n.delegation_code, n.has_photo
+var scanBadgeSQL = newHotSQL(`SELECT ` + badgeViewColumns + `
 FROM badges b JOIN nominations n ON n.id = b.nomination_id WHERE b.id = ? LIMIT 1`)
 
 func (s *Store) ScanBadge(ctx context.Context, badgeID string) (*domain.ScanBadge, error) {
@@ -89,24 +79,14 @@ func (s *Store) ScanBadge(ctx context.Context, badgeID string) (*domain.ScanBadg
 		}
 		return nil, domain.NotFound("badge")
 	}
-	var r struct {
-		ID, NominationID, EventCode, Status, Category    string
-		Serial                                           int
-		ValidFrom, ValidUntil                            time.Time
-		Inside, HasPhoto                                 bool
-		Honorific, GivenName, FamilyName, DelegationCode string
-	}
-	if err := rows.Scan(&r.ID, &r.NominationID, &r.EventCode, &r.Serial, &r.Status, &r.Category, &r.ValidFrom,
-		&r.ValidUntil, &r.Inside, &r.Honorific, &r.GivenName, &r.FamilyName, &r.DelegationCode, &r.HasPhoto); err != nil {
+	var v badgeView
+	if err := rows.Scan(v.dest()...); err != nil {
 		return nil, translate(err)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, translate(err)
 	}
-	p := domain.Person{Honorific: r.Honorific, GivenName: r.GivenName, FamilyName: r.FamilyName}
-	return &domain.ScanBadge{Badge: domain.Badge{ID: r.ID, NominationID: r.NominationID, Event: r.EventCode, Serial: r.Serial,
-		Status: r.Status, Category: r.Category, ValidFrom: r.ValidFrom.UTC(), ValidUntil: r.ValidUntil.UTC()},
-		DisplayName: p.DisplayName(), Delegation: r.DelegationCode, HasPhoto: r.HasPhoto, Inside: r.Inside}, nil
+	return v.domain(), nil
 }
 
 func (s *Store) ScanByID(ctx context.Context, event, scanID string) (*domain.ScanRecord, error) {
@@ -121,45 +101,7 @@ func (s *Store) ScanByID(ctx context.Context, event, scanID string) (*domain.Sca
 		return nil, domain.Errorf(domain.CodeConflict, "scan_id %s was already used at another event", scanID)
 	}
 	rec := row.domain()
-	// The stored answer was written before the repeat flag was known; the
-	// column is authoritative.
-	rec.Response.Repeat = rec.Repeat
 	return &rec, nil
-}
-
-func (s *Store) InsertScan(ctx context.Context, r *domain.ScanRecord) (bool, error) {
-	if r.Result != domain.ScanRejected {
-		// An accepted scan moves its badge: that is RecordAccepted's job.
-		return false, fmt.Errorf("InsertScan records rejections only, not %q", r.Result)
-	}
-	if s.writer != nil {
-		ok, _, err := s.writer.write(ctx, r, false)
-		return ok, err
-	}
-	var serial *int
-	if r.BadgeID != "" {
-		serial = &r.Serial
-	}
-	name, delegation, category, photo := holderColumnsOf(r)
-	guard, gargs := tokenGuard(r)
-	args := append([]any{r.ScanID, r.Event, nilIfEmpty(r.BadgeID), nilIfEmpty(r.NominationID), serial, r.Checkpoint,
-		r.Direction, r.Result, r.Reason, r.Repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt,
-		name, delegation, category, photo}, gargs...)
-	res := s.with(ctx).Exec(`INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint,
-		direction, result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response,
-		holder_name, holder_delegation, holder_category, holder_photo)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ? WHERE 1 = 1`+guard+` ON CONFLICT (scan_id) DO NOTHING`, args...)
-	return res.RowsAffected == 1, translate(res.Error)
-}
-
-// tokenGuard makes a scan's write conditional on the token that sent it
-// still being active, when the request was authenticated from a view.
-func tokenGuard(r *domain.ScanRecord) (string, []any) {
-	if r.Token == "" {
-		return "", nil
-	}
-	return ` AND EXISTS (SELECT 1 FROM tokens WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))`,
-		[]any{r.Token, r.ReceivedAt}
 }
 
 func (s *Store) ListScans(ctx context.Context, f domain.ScanFilter) ([]domain.ScanRecord, string, error) {
@@ -285,58 +227,14 @@ func parseDBTime(s string) *time.Time {
 	return nil
 }
 
-// RecordAccepted writes an accepted scan and moves the badge in or out, in
-// one step and only if the badge is still as it was judged: active, at
-// this serial, valid at the scan's time, not inside when exclusive, the
-// scan_id new and the sending token (if taken from a view) still active.
-// On PostgreSQL the root store hands it to the group writer (groupSQL);
-// ok false means nothing was written and the caller finds out why.
-func (s *Store) RecordAccepted(ctx context.Context, r *domain.ScanRecord, exclusive bool) (bool, bool, error) {
-	if s.writer != nil {
-		return s.writer.write(ctx, r, exclusive)
+// RecordScan records a judged scan through the group writer of the
+// dialect (groupSQL on PostgreSQL, liteWriter on SQLite), which answers
+// after its commit: see domain.ScanStore.RecordScan. A store bound to a
+// transaction has no writer: the door's scans are never part of another
+// transaction.
+func (s *Store) RecordScan(ctx context.Context, r *domain.ScanRecord, exclusive bool) (bool, bool, error) {
+	if s.writer == nil {
+		return false, false, errors.New("scans are recorded by the root store, outside any transaction")
 	}
-	inside := r.Direction == domain.DirectionIn
-	cond := `id = ? AND status = 'active' AND serial = ? AND valid_from <= ? AND valid_until > ?`
-	if exclusive && inside {
-		cond += ` AND inside = false`
-	}
-	ok, repeat, err := s.recordAcceptedTx(ctx, r, inside, cond)
-	return ok, repeat, translate(err)
-}
-
-// recordAcceptedTx is RecordAccepted as a short transaction: SQLite's
-// writes are local and serialised anyway.
-func (s *Store) recordAcceptedTx(ctx context.Context, r *domain.ScanRecord, inside bool, cond string) (ok, repeat bool, err error) {
-	err = s.with(ctx).Transaction(func(tx *gorm.DB) error {
-		var was []bool
-		if err := tx.Raw(`SELECT inside FROM badges WHERE id = ?`, r.BadgeID).Scan(&was).Error; err != nil || len(was) == 0 {
-			return err
-		}
-		var n int64
-		if err := tx.Raw(`SELECT COUNT(*) FROM scans WHERE scan_id = ?`, r.ScanID).Scan(&n).Error; err != nil || n > 0 {
-			return err
-		}
-		if guard, gargs := tokenGuard(r); guard != "" {
-			var ok []int
-			if err := tx.Raw(`SELECT 1 WHERE 1 = 1`+guard, gargs...).Scan(&ok).Error; err != nil || len(ok) == 0 {
-				return err
-			}
-		}
-		res := tx.Exec(`UPDATE badges SET inside = ?, last_checkpoint = ?, last_scan_at = ? WHERE `+cond,
-			inside, r.Checkpoint, r.ScannedAt, r.BadgeID, r.Serial, r.ScannedAt, r.ScannedAt)
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
-		}
-		repeat = inside && was[0]
-		name, delegation, category, photo := holderColumnsOf(r)
-		res = tx.Exec(`INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction,
-			result, reason, repeat, conflict, device_result, device, scanned_at, received_at, response,
-			holder_name, holder_delegation, holder_category, holder_photo)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'accepted', '', ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)`,
-			r.ScanID, r.Event, r.BadgeID, r.NominationID, r.Serial, r.Checkpoint, r.Direction,
-			repeat, r.Conflict, r.DeviceResult, r.Device, r.ScannedAt, r.ReceivedAt, name, delegation, category, photo)
-		ok = res.Error == nil
-		return res.Error
-	})
-	return ok, repeat, err
+	return s.writer.write(ctx, r, exclusive)
 }

@@ -184,10 +184,10 @@ func (w *scanWriter) gather(first *scanWrite, carry []*scanWrite) (group, rest [
 
 // groupSQL records every scan of the group whose scan_id is new and whose
 // token (when taken from a view) is still active, in one statement: a
-// rejection as it is; an acceptance only if it also moves its badge, which
-// must still be as judged (see Store.RecordAccepted; the conditions are
-// the same row by row).
-const groupSQL = `WITH input AS (
+// rejection as it is; an acceptance only if it also moves its badge, whose
+// row must still pass the write's re-check of the scan rule
+// (stillAsJudged; see Store.RecordScan).
+var groupSQL = `WITH input AS (
 	SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::bool[], $6::bool[], $7::text[],
 		$8::text[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::text[],
 		$16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::bool[])
@@ -205,9 +205,7 @@ moved AS (
 	UPDATE badges b SET was_inside = b.inside, inside = a.inside, last_checkpoint = a.checkpoint,
 		last_scan_at = a.scanned_at
 	FROM allowed a
-	WHERE a.result = 'accepted' AND b.id = a.badge_id AND b.status = 'active' AND b.serial = a.serial
-		AND b.valid_from <= a.scanned_at AND b.valid_until > a.scanned_at
-		AND (NOT a.exclusive OR NOT b.inside)
+	WHERE a.result = 'accepted' AND b.id = a.badge_id AND ` + stillAsJudged + `
 	RETURNING a.scan_id, a.inside AND b.was_inside AS repeat
 )
 INSERT INTO scans (scan_id, event_code, badge_id, nomination_id, serial, checkpoint, direction, result, reason,
@@ -240,7 +238,7 @@ func (w *scanWriter) flush(group []*scanWrite) {
 		r := g.rec
 		scanIDs[i], badgeIDs[i], nomIDs[i] = g.scanID, g.badgeID, g.nominationID
 		serials[i] = pgtype.Int4{Int32: int32(r.Serial), Valid: r.BadgeID != ""}
-		inside[i], exclusive[i] = r.Direction == domain.DirectionIn, g.exclusive && r.Direction == domain.DirectionIn
+		inside[i], exclusive[i] = r.Direction == domain.DirectionIn, g.exclusive
 		checkpoints[i], directions[i], scannedAt[i], receivedAt[i] = r.Checkpoint, r.Direction, r.ScannedAt, r.ReceivedAt
 		events[i], devices[i], conflict[i], deviceResults[i], tokens[i] = r.Event, r.Device, r.Conflict, r.DeviceResult, r.Token
 		results[i], reasons[i] = r.Result, r.Reason

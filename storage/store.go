@@ -45,7 +45,7 @@ type Store struct {
 // scanWriter on PostgreSQL, liteWriter on SQLite.
 type groupWriter interface {
 	// write records an accepted scan (moving its badge) or a rejected one,
-	// and answers after the commit; see Store.RecordAccepted.
+	// and answers after the commit; see Store.RecordScan.
 	write(ctx context.Context, r *domain.ScanRecord, exclusive bool) (ok, repeat bool, err error)
 	// close writes what was queued and releases the writer's connections.
 	close()

@@ -72,7 +72,7 @@ func goClaim(keys []publishedKey, event, typed string) claim {
 	for _, reading := range []string{text, swapped} {
 		if p, err := ring.Verify(reading); err == nil {
 			return claim{Valid: true, Code: reading, BadgeID: p.BadgeID.String(), Serial: int(p.Serial),
-				KID: badges.KeyIDString(p.KeyID), ForEvent: p.ForEvent(event)}
+				KID: badges.KeyIDString(p.KeyID), ForEvent: p.EventTag == badges.EventTag(event)}
 		}
 	}
 	return claim{}
