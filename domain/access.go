@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Who may see what (SPEC §3) is decided here, once per resource. A rule
+// Who may see what (README, Roles) is decided here, once per resource. A rule
 // turns the actor and the filter it asked for into the filter it gets, or
 // refuses. A single read is the list with one id: the item is shown only
 // when it passes the filter the actor gets by asking for nothing, and is
@@ -136,7 +136,7 @@ func EventsFor(a Actor, f EventFilter) EventFilter {
 	return f
 }
 
-// EventVisible is EventsFor for one event, with the answers of SPEC §3:
+// EventVisible is EventsFor for one event, with the answers of README, Roles:
 // a draft does not exist for a delegation, an event it is not invited to
 // is forbidden, and so is another event to a security token bound to one.
 func EventVisible(a Actor, ev *Event) error {

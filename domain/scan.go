@@ -91,7 +91,7 @@ type ScanBadge struct {
 }
 
 // Check is the scan rule once a code is verified and bound to the event
-// (SPEC §5 Scans): the checks the badge's row decides, in the spec's
+// (api/openapi.yaml, POST …/scans): the checks the badge's row decides, in the documented
 // order, for a code of this serial scanned at the event's checkpoint at
 // that time; exclusive is anti-passback on an entry. It answers the reason
 // of a rejection, or "" for an acceptance. The store re-checks the

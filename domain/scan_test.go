@@ -23,9 +23,9 @@ func activeBadge() *ScanBadge {
 		DisplayName: "Anna Gruber", Delegation: "AUT", HasPhoto: true}
 }
 
-// TestScanBadgeCheck pins the badge's part of the scan rule (SPEC §5
-// Scans): every reason, and that when several apply the earlier check in
-// the spec's order decides.
+// TestScanBadgeCheck pins the badge's part of the scan rule (api/openapi.yaml,
+// POST …/scans): every reason, and that when several apply the earlier check in
+// the documented order decides.
 func TestScanBadgeCheck(t *testing.T) {
 	cases := []struct {
 		name      string

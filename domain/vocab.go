@@ -2,10 +2,11 @@ package domain
 
 import "slices"
 
-// The closed vocabularies of the data model, each written once here (SPEC
-// §5). Everything else derives from these lists: the API's validation
-// rules, the import templates' drop-down lists, the badges' colours and
-// labels, the reports' groups. Order matters where a list is shown.
+// The closed vocabularies of the data model, each written once here (the
+// enums of api/openapi.yaml, which a test holds to these lists).
+// Everything else derives from these lists: the API's validation rules,
+// the import templates' drop-down lists, the badges' colours and labels,
+// the reports' groups. Order matters where a list is shown.
 
 // Categories of participants, in the order a badge printer would list them.
 const (

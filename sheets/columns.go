@@ -12,8 +12,8 @@ import (
 // row, drop-down lists, widths and formats) and the export (header and
 // cells). A new nomination field is one more entry here.
 type Column struct {
-	// Name is the header text: the nomination's JSON field name (SPEC
-	// §5), document_* for the document's.
+	// Name is the header text: the nomination's JSON field name (api/openapi.yaml,
+	// Nomination), document_* for the document's.
 	Name string
 	// Required columns must be in the header of every import (their cells
 	// may still be empty; the caller validates the values).
