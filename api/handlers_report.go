@@ -3,8 +3,12 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,6 +20,38 @@ import (
 // mimeCSV is what CSV downloads are sent as; XLSX ones are
 // sheets.MediaTypeXLSX.
 const mimeCSV = "text/csv; charset=utf-8"
+
+// tableFormat is one way of serving a table: a header and rows.
+type tableFormat struct {
+	mime, ext string
+	write     func(w io.Writer, sheet string, header []string, rows [][]string) error
+}
+
+// tableFormats are the formats every tabular report is served in. A new
+// one is an entry here and in the format enums of api/openapi.yaml
+// (docs/architecture.md, Recipes).
+var tableFormats = map[string]tableFormat{
+	"csv": {mimeCSV, ".csv", func(w io.Writer, _ string, header []string, rows [][]string) error {
+		return sheets.WriteCSV(w, header, rows)
+	}},
+	"xlsx": {sheets.MediaTypeXLSX, ".xlsx", sheets.WriteXLSX},
+}
+
+// participantFormats are the List of Participants' formats: JSON, PDF and
+// every table format.
+var participantFormats = func() []string {
+	f := []string{"json", "pdf"}
+	for name := range tableFormats {
+		f = append(f, name)
+	}
+	slices.Sort(f[2:])
+	return f
+}()
+
+// badFormat refuses a format that is not one of formats.
+func badFormat(formats []string) error {
+	return domain.Invalid(domain.FieldError{Field: "format", Code: "oneof", Message: "must be one of: " + strings.Join(formats, ", ")})
+}
 
 func (s *Server) summary(c *gin.Context) {
 	sum, err := s.svc.Summary(c.Request.Context(), eventOf(c))
@@ -35,8 +71,8 @@ func (s *Server) participants(c *gin.Context) {
 		return
 	}
 	format := c.DefaultQuery("format", "json")
-	if format != "json" && format != "csv" && format != "xlsx" && format != "pdf" {
-		problem(c, domain.Invalid(domain.FieldError{Field: "format", Code: "oneof", Message: "must be one of: json, csv, xlsx, pdf"}))
+	if !slices.Contains(participantFormats, format) {
+		problem(c, badFormat(participantFormats))
 		return
 	}
 	list, err := s.svc.ParticipantList(c.Request.Context(), ev, attended)
@@ -59,20 +95,17 @@ func (s *Server) participants(c *gin.Context) {
 	}
 }
 
-// table answers a header and rows as a CSV or XLSX download; any other
+// table answers a header and rows in one of tableFormats; any other
 // format is refused, never served as CSV.
 func (s *Server) table(c *gin.Context, format, name, sheet string, header []string, rows [][]string) {
-	var buf bytes.Buffer
-	switch format {
-	case "xlsx":
-		err := sheets.WriteXLSX(&buf, sheet, header, rows)
-		s.attachment(c, &buf, err, sheets.MediaTypeXLSX, name+".xlsx")
-	case "csv":
-		err := sheets.WriteCSV(&buf, header, rows)
-		s.attachment(c, &buf, err, mimeCSV, name+".csv")
-	default:
-		problem(c, domain.Invalid(domain.FieldError{Field: "format", Code: "oneof", Message: "must be one of: csv, xlsx"}))
+	tf, ok := tableFormats[format]
+	if !ok {
+		problem(c, badFormat(slices.Sorted(maps.Keys(tableFormats))))
+		return
 	}
+	var buf bytes.Buffer
+	err := tf.write(&buf, sheet, header, rows)
+	s.attachment(c, &buf, err, tf.mime, name+tf.ext)
 }
 
 // attachment sends a rendered file; rendering completes before the first
