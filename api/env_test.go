@@ -59,7 +59,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, e *env)) {
 
 func newEnv(t *testing.T, dialect string) *env {
 	t.Helper()
-	url := storagetest.URL(t, dialect)
+	url := storagetest.Migrated(t, dialect)
 	return newEnvOn(t, dialect, url)
 }
 
