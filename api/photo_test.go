@@ -172,16 +172,28 @@ func largestPhotos(t testing.TB) []struct {
 
 // fill paints a gradient with noise (of amplitude noise), so that the
 // files are of a real photo's size, not a flat colour's.
+//
+// Pixel i (row i/stride, byte i%stride) is byte(row/16) + byte(col/64)
+// plus the noise, every fourth byte 255. Written row by row, without a
+// division a byte and without the noise's generator when there is none:
+// the same pixels in a fraction of the time (these photos are 36–40 MP).
 func fill(pix []byte, stride int, noise uint32) {
 	var x uint32 = 2463534242
-	for i := range pix {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		if i%4 == 3 {
-			pix[i] = 255
-		} else {
-			pix[i] = byte(i/stride/16) + byte(i%stride/64) + byte(x&noise)
+	for y := 0; y*stride < len(pix); y++ {
+		row, base := pix[y*stride:min((y+1)*stride, len(pix))], byte(y/16)
+		for c := range row {
+			var n byte
+			if noise != 0 {
+				x ^= x << 13
+				x ^= x >> 17
+				x ^= x << 5
+				n = byte(x & noise)
+			}
+			if c%4 == 3 {
+				row[c] = 255
+			} else {
+				row[c] = base + byte(c/64) + n
+			}
 		}
 	}
 }
