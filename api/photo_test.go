@@ -175,12 +175,17 @@ func largestPhotos(t testing.TB) []struct {
 //
 // Pixel i (row i/stride, byte i%stride) is byte(row/16) + byte(col/64)
 // plus the noise, every fourth byte 255. Written row by row, without a
-// division a byte and without the noise's generator when there is none:
-// the same pixels in a fraction of the time (these photos are 36–40 MP).
+// division a byte and, without noise, computing one row in 16 and copying
+// it to the next 15: the same pixels in a fraction of the time (these
+// photos are 36–40 MP).
 func fill(pix []byte, stride int, noise uint32) {
 	var x uint32 = 2463534242
 	for y := 0; y*stride < len(pix); y++ {
 		row, base := pix[y*stride:min((y+1)*stride, len(pix))], byte(y/16)
+		if noise == 0 && y%16 != 0 {
+			copy(row, pix[(y-1)*stride:]) // the same as the row above
+			continue
+		}
 		for c := range row {
 			var n byte
 			if noise != 0 {
