@@ -121,49 +121,56 @@ func largestPhotos(t testing.TB) []struct {
 	data []byte
 } {
 	bigPhotosOnce.Do(func() {
-		add := func(name string, data []byte) {
+		encodePNG := func(img image.Image) ([]byte, error) {
+			var b bytes.Buffer
+			err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img)
+			return b.Bytes(), err
+		}
+		makers := []struct {
+			name string
+			make func() ([]byte, error)
+		}{
+			{"36 MP PNG, 8-bit RGBA", func() ([]byte, error) { // the legitimate 36-megapixel PNG of issue 13 (370–510 MB before)
+				img := image.NewNRGBA(image.Rect(0, 0, 6000, 6000))
+				fill(img.Pix, img.Stride, 0) // smooth: a 36 MP PNG under 10 MiB
+				return encodePNG(img)
+			}},
+			{"40 MP JPEG, 10,000×4,000", func() ([]byte, error) { // 40 MP at the longest side and ratio allowed
+				img := image.NewRGBA(image.Rect(0, 0, 10000, 4000))
+				fill(img.Pix, img.Stride, 15)
+				var b bytes.Buffer
+				err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 75})
+				return b.Bytes(), err
+			}},
+			{"40 MP PNG, 16-bit RGBA", func() ([]byte, error) { // the most memory a photo allowed may take: 16 bits a channel
+				img := image.NewNRGBA64(image.Rect(0, 0, 10000, 4000))
+				fill(img.Pix, img.Stride, 0)
+				return encodePNG(img)
+			}},
+			{"36 MP PNG, paletted", func() ([]byte, error) { // a palette: Go's draw has no fast path for it
+				img := image.NewPaletted(image.Rect(0, 0, 6000, 6000), palette.Plan9)
+				for i := range img.Pix {
+					img.Pix[i] = byte(i / 6000 / 30)
+				}
+				return encodePNG(img)
+			}},
+		}
+		// Made side by side (nothing is measured yet): this test runs
+		// alone, before the parallel ones, and waited on them one by one.
+		datas, errs := make([][]byte, len(makers)), make([]error, len(makers))
+		var wg sync.WaitGroup
+		for i, m := range makers {
+			wg.Go(func() { datas[i], errs[i] = m.make() })
+		}
+		wg.Wait()
+		for i, m := range makers {
+			if errs[i] != nil {
+				t.Fatal(errs[i])
+			}
 			bigPhotos = append(bigPhotos, struct {
 				name string
 				data []byte
-			}{name, data})
-		}
-		{ // the legitimate 36-megapixel PNG of issue 13 (370–510 MB before)
-			img := image.NewNRGBA(image.Rect(0, 0, 6000, 6000))
-			fill(img.Pix, img.Stride, 0) // smooth: a 36 MP PNG under 10 MiB
-			var b bytes.Buffer
-			if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
-				t.Fatal(err)
-			}
-			add("36 MP PNG, 8-bit RGBA", b.Bytes())
-		}
-		{ // 40 MP at the longest side and ratio allowed
-			img := image.NewRGBA(image.Rect(0, 0, 10000, 4000))
-			fill(img.Pix, img.Stride, 15)
-			var b bytes.Buffer
-			if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 75}); err != nil {
-				t.Fatal(err)
-			}
-			add("40 MP JPEG, 10,000×4,000", b.Bytes())
-		}
-		{ // the most memory a photo allowed may take: 16 bits a channel
-			img := image.NewNRGBA64(image.Rect(0, 0, 10000, 4000))
-			fill(img.Pix, img.Stride, 0)
-			var b bytes.Buffer
-			if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
-				t.Fatal(err)
-			}
-			add("40 MP PNG, 16-bit RGBA", b.Bytes())
-		}
-		{ // a palette: Go's draw has no fast path for it
-			img := image.NewPaletted(image.Rect(0, 0, 6000, 6000), palette.Plan9)
-			for i := range img.Pix {
-				img.Pix[i] = byte(i / 6000 / 30)
-			}
-			var b bytes.Buffer
-			if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
-				t.Fatal(err)
-			}
-			add("36 MP PNG, paletted", b.Bytes())
+			}{m.name, datas[i]})
 		}
 		runtime.GC()
 	})
