@@ -37,7 +37,7 @@ type bnServer struct {
 
 func bnStart(tb testing.TB) *bnServer {
 	tb.Helper()
-	store := storagetest.Open(tb, storagetest.URL(tb, storage.SQLite))
+	store := storagetest.Open(tb, storagetest.Migrated(tb, storage.SQLite))
 	svc := domain.NewService(store)
 	svc.Codes = testCodec
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))

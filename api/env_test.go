@@ -50,8 +50,23 @@ var testSigner = func() *badges.Signer {
 
 var testCodec = badges.NewCodec(testSigner, badges.NewKeyring(testSigner.Public()))
 
-// eachDB runs fn once per database of this test run.
+// eachDB runs fn once per database of this test run, on a database of
+// its own, beside the other tests (t.Parallel): the suite waits on
+// commits far more than it computes.
 func eachDB(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Parallel()
+	for _, d := range storagetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newEnv(t, d))
+		})
+	}
+}
+
+// eachDBAlone is eachDB for the tests that measure the process (its
+// allocations, its CPU): they run one database after the other, and
+// before the parallel tests start, so that nothing else is counted.
+func eachDBAlone(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, d := range storagetest.Dialects() {
 		t.Run(d, func(t *testing.T) { fn(t, newEnv(t, d)) })
 	}
@@ -59,7 +74,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, e *env)) {
 
 func newEnv(t *testing.T, dialect string) *env {
 	t.Helper()
-	url := storagetest.URL(t, dialect)
+	url := storagetest.Migrated(t, dialect)
 	return newEnvOn(t, dialect, url)
 }
 

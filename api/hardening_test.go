@@ -73,6 +73,7 @@ func rawCall(t *testing.T, srv *httptest.Server, method, path, token string) (*h
 // and are logged and counted as OTHER, so twenty long ones do not grow
 // /metrics (they grew it from 378 KB to 10 MB before).
 func TestUnknownMethodsAreOther(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite")
 	srv, logs := loggedServer(t, e)
 	_, m0 := rawCall(t, srv, "GET", "/metrics", "")
@@ -397,7 +398,7 @@ func TestImportTemplateRowAndUnknownColumns(t *testing.T) {
 // cell at column XFD, 1,000 rows, each reaching XFD too; 1.6 GB before)
 // is refused early through the API, allocating a few MiB in all.
 func TestImportWidthBomb(t *testing.T) {
-	eachDB(t, func(t *testing.T, e *env) {
+	eachDBAlone(t, func(t *testing.T, e *env) {
 		e.event("WIDE-1")
 		aut := e.token("delegation", "AUT", "")
 		body := widthBomb(t, 1000)
@@ -465,7 +466,7 @@ func widthBomb(t *testing.T, rows int) []byte {
 // to 37 s of CPU before) and its siblings are refused from the header,
 // through the API, allocating almost nothing.
 func TestPhotoBombs(t *testing.T) {
-	eachDB(t, func(t *testing.T, e *env) {
+	eachDBAlone(t, func(t *testing.T, e *env) {
 		e.event("BOMB-1")
 		aut := e.token("delegation", "AUT", "")
 		id := e.submit("BOMB-1", aut, person())

@@ -20,6 +20,7 @@ const (
 	keyEvent     = "event"
 	keyTokenHash = "token_hash"
 	keyBadge     = "badge"
+	keyLog       = "log"
 )
 
 // withRequestID takes the caller's X-Request-ID when it is sane, or makes
@@ -71,6 +72,7 @@ func secureHeaders(c *gin.Context) {
 // and never the query string or bodies, which may hold personal data.
 func (s *Server) logRequests(c *gin.Context) {
 	start := time.Now()
+	c.Set(keyLog, s.log)
 	c.Next()
 	route := c.FullPath()
 	if route == "" {
@@ -84,6 +86,16 @@ func (s *Server) logRequests(c *gin.Context) {
 		slog.String("request_id", requestID(c)), slog.String("method", methodLabel(c)), slog.String("route", route),
 		slog.Int("status", c.Writer.Status()), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 		slog.String("token_id", domain.ActorFrom(c.Request.Context()).TokenID), slog.Int("bytes", c.Writer.Size()))
+}
+
+// logOf is the logger of the Server answering c, for code without the
+// Server at hand (problem): each Server logs to its own logger, so that
+// several in one process (the tests) keep their logs apart.
+func logOf(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(keyLog); ok {
+		return l.(*slog.Logger)
+	}
+	return slog.Default() // not reached: logRequests runs first on every route
 }
 
 // recoverPanics turns a panic into a logged 500 problem instead of a

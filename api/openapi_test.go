@@ -103,6 +103,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 // checks it against the OpenAPI 3.1 schema, then the project's own rules:
 // what every operation must say.
 func TestOpenAPIDocumentIsValid(t *testing.T) {
+	t.Parallel() // reads the document only
 	b, err := openapiJSON()
 	if err != nil {
 		t.Fatal(err)
@@ -249,6 +250,7 @@ func spacedKeys(t *testing.T, node any, at string) {
 // example, and every example is valid against its schema, so that what a
 // reader copies works.
 func TestOpenAPIExamples(t *testing.T) {
+	t.Parallel() // reads the document only
 	b, err := openapiJSON()
 	if err != nil {
 		t.Fatal(err)

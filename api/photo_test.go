@@ -121,49 +121,56 @@ func largestPhotos(t testing.TB) []struct {
 	data []byte
 } {
 	bigPhotosOnce.Do(func() {
-		add := func(name string, data []byte) {
+		encodePNG := func(img image.Image) ([]byte, error) {
+			var b bytes.Buffer
+			err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img)
+			return b.Bytes(), err
+		}
+		makers := []struct {
+			name string
+			make func() ([]byte, error)
+		}{
+			{"36 MP PNG, 8-bit RGBA", func() ([]byte, error) { // the legitimate 36-megapixel PNG of issue 13 (370–510 MB before)
+				img := image.NewNRGBA(image.Rect(0, 0, 6000, 6000))
+				fill(img.Pix, img.Stride, 0) // smooth: a 36 MP PNG under 10 MiB
+				return encodePNG(img)
+			}},
+			{"40 MP JPEG, 10,000×4,000", func() ([]byte, error) { // 40 MP at the longest side and ratio allowed
+				img := image.NewRGBA(image.Rect(0, 0, 10000, 4000))
+				fill(img.Pix, img.Stride, 15)
+				var b bytes.Buffer
+				err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 75})
+				return b.Bytes(), err
+			}},
+			{"40 MP PNG, 16-bit RGBA", func() ([]byte, error) { // the most memory a photo allowed may take: 16 bits a channel
+				img := image.NewNRGBA64(image.Rect(0, 0, 10000, 4000))
+				fill(img.Pix, img.Stride, 0)
+				return encodePNG(img)
+			}},
+			{"36 MP PNG, paletted", func() ([]byte, error) { // a palette: Go's draw has no fast path for it
+				img := image.NewPaletted(image.Rect(0, 0, 6000, 6000), palette.Plan9)
+				for i := range img.Pix {
+					img.Pix[i] = byte(i / 6000 / 30)
+				}
+				return encodePNG(img)
+			}},
+		}
+		// Made side by side (nothing is measured yet): this test runs
+		// alone, before the parallel ones, and waited on them one by one.
+		datas, errs := make([][]byte, len(makers)), make([]error, len(makers))
+		var wg sync.WaitGroup
+		for i, m := range makers {
+			wg.Go(func() { datas[i], errs[i] = m.make() })
+		}
+		wg.Wait()
+		for i, m := range makers {
+			if errs[i] != nil {
+				t.Fatal(errs[i])
+			}
 			bigPhotos = append(bigPhotos, struct {
 				name string
 				data []byte
-			}{name, data})
-		}
-		{ // the legitimate 36-megapixel PNG of issue 13 (370–510 MB before)
-			img := image.NewNRGBA(image.Rect(0, 0, 6000, 6000))
-			fill(img.Pix, img.Stride, 0) // smooth: a 36 MP PNG under 10 MiB
-			var b bytes.Buffer
-			if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
-				t.Fatal(err)
-			}
-			add("36 MP PNG, 8-bit RGBA", b.Bytes())
-		}
-		{ // 40 MP at the longest side and ratio allowed
-			img := image.NewRGBA(image.Rect(0, 0, 10000, 4000))
-			fill(img.Pix, img.Stride, 15)
-			var b bytes.Buffer
-			if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 75}); err != nil {
-				t.Fatal(err)
-			}
-			add("40 MP JPEG, 10,000×4,000", b.Bytes())
-		}
-		{ // the most memory a photo allowed may take: 16 bits a channel
-			img := image.NewNRGBA64(image.Rect(0, 0, 10000, 4000))
-			fill(img.Pix, img.Stride, 0)
-			var b bytes.Buffer
-			if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
-				t.Fatal(err)
-			}
-			add("40 MP PNG, 16-bit RGBA", b.Bytes())
-		}
-		{ // a palette: Go's draw has no fast path for it
-			img := image.NewPaletted(image.Rect(0, 0, 6000, 6000), palette.Plan9)
-			for i := range img.Pix {
-				img.Pix[i] = byte(i / 6000 / 30)
-			}
-			var b bytes.Buffer
-			if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
-				t.Fatal(err)
-			}
-			add("36 MP PNG, paletted", b.Bytes())
+			}{m.name, datas[i]})
 		}
 		runtime.GC()
 	})
@@ -172,16 +179,33 @@ func largestPhotos(t testing.TB) []struct {
 
 // fill paints a gradient with noise (of amplitude noise), so that the
 // files are of a real photo's size, not a flat colour's.
+//
+// Pixel i (row i/stride, byte i%stride) is byte(row/16) + byte(col/64)
+// plus the noise, every fourth byte 255. Written row by row, without a
+// division a byte and, without noise, computing one row in 16 and copying
+// it to the next 15: the same pixels in a fraction of the time (these
+// photos are 36–40 MP).
 func fill(pix []byte, stride int, noise uint32) {
 	var x uint32 = 2463534242
-	for i := range pix {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		if i%4 == 3 {
-			pix[i] = 255
-		} else {
-			pix[i] = byte(i/stride/16) + byte(i%stride/64) + byte(x&noise)
+	for y := 0; y*stride < len(pix); y++ {
+		row, base := pix[y*stride:min((y+1)*stride, len(pix))], byte(y/16)
+		if noise == 0 && y%16 != 0 {
+			copy(row, pix[(y-1)*stride:]) // the same as the row above
+			continue
+		}
+		for c := range row {
+			var n byte
+			if noise != 0 {
+				x ^= x << 13
+				x ^= x >> 17
+				x ^= x << 5
+				n = byte(x & noise)
+			}
+			if c%4 == 3 {
+				row[c] = 255
+			} else {
+				row[c] = base + byte(c/64) + n
+			}
 		}
 	}
 }

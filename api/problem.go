@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -65,10 +64,10 @@ func problem(c *gin.Context, err error) {
 	}
 	switch status {
 	case http.StatusInternalServerError:
-		slog.ErrorContext(c.Request.Context(), "internal error", "err", err.Error(), "request_id", requestID(c),
+		logOf(c).ErrorContext(c.Request.Context(), "internal error", "err", err.Error(), "request_id", requestID(c),
 			"route", c.FullPath())
 	case http.StatusServiceUnavailable:
-		slog.WarnContext(c.Request.Context(), "database unavailable", "err", err.Error(), "request_id", requestID(c),
+		logOf(c).WarnContext(c.Request.Context(), "database unavailable", "err", err.Error(), "request_id", requestID(c),
 			"route", c.FullPath())
 		c.Header("Retry-After", retryAfter)
 	case http.StatusUnauthorized:

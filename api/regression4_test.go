@@ -12,6 +12,7 @@ import (
 // R9: two processes starting with the same ACCREDIT_ADMIN_TOKEN race in
 // EnsureToken (count, then insert); the loser fails to start.
 func TestReviewEnsureTokenRace(t *testing.T) {
+	t.Parallel() // its own databases only
 	for _, d := range storagetest.Dialects() {
 		if d != "postgres" {
 			continue

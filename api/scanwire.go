@@ -11,8 +11,9 @@ import (
 )
 
 // The door's scan route is the one hot path: decoding and validating its
-// body by reflection, and encoding its answer the same way, was a sixth of
-// the server's CPU under the scan load. What follows reads the plain case
+// body by reflection, and encoding its answer the same way, was a large
+// share of the server's CPU under the scan load (docs/performance.md, "The
+// query styles"). What follows reads the plain case
 // by hand and answers by hand. It never decides anything the general path
 // would decide otherwise: a body it is unsure of (an escape, a null, an
 // unknown or repeated key, anything invalid) goes to bindJSON, so every

@@ -58,9 +58,9 @@ type Options struct {
 	BadCredentialLimit int
 }
 
-// New builds the router on a service.
+// New builds the router on a service. Gin's mode (debug prints every
+// route) is the caller's to set: gin.SetMode is process-wide.
 func New(svc *domain.Service, opts Options) *Server {
-	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, log: opts.Logger, now: opts.Now}
 	if s.log == nil {
 		s.log = slog.Default()

@@ -33,8 +33,10 @@ func newService(t *testing.T, dialect string) (*domain.Service, *storage.Store) 
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			svc, store := newService(t, dialect)
 			ctx := context.Background()
 			start := time.Now()
@@ -310,6 +312,7 @@ func TestASCII(t *testing.T) {
 // before, the morning's scans still fall inside the badges' first day
 // and each gets the verdict the story wants (Load checks them).
 func TestLoadAtDayBoundaries(t *testing.T) {
+	t.Parallel()
 	vienna, err := time.LoadLocation(timezone)
 	if err != nil {
 		t.Fatal(err)
@@ -319,6 +322,7 @@ func TestLoadAtDayBoundaries(t *testing.T) {
 		time.Date(2031, 10, 26, 23, 59, 50, 0, vienna),
 	} {
 		t.Run(at.Format(time.RFC3339), func(t *testing.T) {
+			t.Parallel()
 			svc, _ := newService(t, storage.SQLite)
 			svc.Now = func() time.Time { return at.UTC() }
 			res, err := Load(context.Background(), svc, Options{})
@@ -339,6 +343,7 @@ func TestLoadAtDayBoundaries(t *testing.T) {
 // TestParticipantList: the List of Participants has its groups, and the
 // attended-only one is shorter.
 func TestParticipantList(t *testing.T) {
+	t.Parallel()
 	svc, _ := newService(t, storage.SQLite)
 	ctx := context.Background()
 	if _, err := Load(ctx, svc, Options{}); err != nil {

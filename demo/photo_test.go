@@ -36,6 +36,7 @@ func BenchmarkPhoto(b *testing.B) {
 // TestPhotoConcurrent: the demo draws on every core at once; each
 // portrait comes out as it does alone.
 func TestPhotoConcurrent(t *testing.T) {
+	t.Parallel()
 	want := map[*delegate][]byte{}
 	for i := range cast {
 		want[&cast[i]] = Photo(cast[i].portrait())

@@ -32,8 +32,8 @@ func newScanCaches() *scanCaches {
 		checkpoints: newView[*Checkpoint](time.Second, 10000),
 		// A badge view decides nothing alone (see view), so it can live
 		// longer: what may be stale for its 30 s is only the holder's name
-		// or photo in an answer. At 5 s, reloading 2,000 badges cost 4 %
-		// of the server's CPU under the scan load.
+		// or photo in an answer. At 5 s, reloading them showed in the
+		// server's CPU under the scan load (docs/performance.md).
 		badges: newView[*ScanBadge](30*time.Second, 200000),
 		codes:  newView[CodeClaim](time.Hour, 100000),
 		tokens: newView[cachedActor](2*time.Second, 10000),

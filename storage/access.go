@@ -9,8 +9,8 @@ import (
 
 // The routes of an event read the token and the event in one round trip,
 // and qr.png its badge too: every such request needs them, read fresh,
-// before it can answer, and each further round trip cost a fifth of the
-// request's CPU.
+// before it can answer, and each further round trip was a large share of
+// the request's CPU (docs/performance.md, "The query styles").
 const (
 	accessColumns = `SELECT t.id, t.name, t.role, t.delegation_code, t.event_code, t.expires_at, t.revoked_at,
 	t.created_at, d.kind,

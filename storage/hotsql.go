@@ -10,7 +10,8 @@ import (
 
 // hotSQL is a statement read on nearly every request, in both dialects'
 // placeholders. It runs without GORM's statement building, whose parsing
-// of a long statement for placeholders was a twentieth of qr.png's CPU.
+// of a long statement for placeholders was measurable on qr.png's CPU
+// (figures: docs/performance.md, "The query styles").
 type hotSQL struct{ question, dollar string }
 
 func newHotSQL(q string) hotSQL {

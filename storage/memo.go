@@ -9,7 +9,8 @@ import (
 
 // jsonMemo keeps the parse of JSON columns that every route of an event
 // reads and that change only when the event is edited: parsing the quotas
-// on each request was a twentieth of a qr.png's CPU. Callers get their own
+// on each request showed in qr.png's profile (docs/performance.md, "The
+// query styles"). Callers get their own
 // copy, since a handler may change what it was given.
 type jsonMemo[T any] struct {
 	parsed *cache.Bounded[string, T]

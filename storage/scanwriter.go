@@ -54,7 +54,7 @@ const (
 // scans off: groupSQL reads scans, tokens and badges by unique keys only,
 // and on a fresh database the planner, told the scans table is empty,
 // would otherwise look scan_ids up by reading the whole table, for every
-// row, as it fills (seen as p99 49 ms in the first 30 s of a scan run).
+// row, as it fills (the p99 it cost: docs/performance.md, "The query styles").
 func openScanWriterDB(url string) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {

@@ -36,6 +36,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/gin-gonic/gin"
 
 	"github.com/osce/accredit/api"
 	"github.com/osce/accredit/badges"
@@ -313,6 +314,7 @@ var browser struct {
 
 // TestMain closes the shared browser after the last test.
 func TestMain(m *testing.M) {
+	gin.SetMode(gin.ReleaseMode) // api.New leaves it to its caller
 	code := m.Run()
 	if browser.stop != nil {
 		browser.stop()

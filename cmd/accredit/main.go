@@ -9,11 +9,13 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-
 	_ "time/tzdata" // event time zones must resolve on hosts without zoneinfo
+
+	"github.com/gin-gonic/gin"
 )
 
 func main() {
+	gin.SetMode(gin.ReleaseMode) // process-wide; debug mode prints every route to stdout
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()

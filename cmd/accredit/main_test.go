@@ -17,11 +17,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/osce/accredit/storage"
 	"github.com/osce/accredit/storage/storagetest"
 )
 
 const testAdmin = "cli-test-admin-token-0123456789"
+
+// TestMain sets Gin's mode as main does: the tests call run, not main.
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.ReleaseMode)
+	os.Exit(m.Run())
+}
 
 // envMap turns a map into a getenv.
 func envMap(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
