@@ -38,6 +38,17 @@ func (l Limits) For(mode string) *int {
 	return l.InPerson
 }
 
+// clone copies the limits, not sharing their pointers.
+func (l Limits) clone() Limits {
+	c := func(p *int) *int {
+		if p == nil {
+			return nil
+		}
+		return Ptr(*p)
+	}
+	return Limits{InPerson: c(l.InPerson), Online: c(l.Online)}
+}
+
 // Event is a conference or meeting with its registration rules.
 type Event struct {
 	Code                 string

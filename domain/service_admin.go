@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"maps"
 	"reflect"
 )
 
@@ -35,6 +36,12 @@ func (s *Service) UpdateEvent(ctx context.Context, code string, apply func(*Even
 			return err
 		}
 		before := *e
+		// apply may change the quotas in place, which a shallow copy
+		// would follow: keep the ones it started from.
+		before.Quotas = maps.Clone(e.Quotas)
+		for k, l := range before.Quotas {
+			before.Quotas[k] = l.clone()
+		}
 		if err := apply(e); err != nil {
 			return err
 		}
