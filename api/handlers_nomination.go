@@ -19,15 +19,9 @@ func (s *Server) submitNomination(c *gin.Context) {
 		if err := decodeStrict(body, &in); err != nil {
 			return 0, nil, err
 		}
-		a := actor(c)
+		// Whose nomination it is, the service decides (domain.NominatesFor).
 		n, err := s.svc.Submit(c.Request.Context(), eventOf(c), &domain.Nomination{Delegation: in.Delegation, Fields: in.fields()}, once,
-			func(n *domain.Nomination) (err error) {
-				if err := checkFields(n.Delegation, &n.Fields); err != nil {
-					return err
-				}
-				n.Delegation, err = domain.NominatesFor(a, n.Delegation)
-				return err
-			})
+			func(n *domain.Nomination) error { return checkFields(n.Delegation, &n.Fields) })
 		if err != nil {
 			return 0, nil, err
 		}
