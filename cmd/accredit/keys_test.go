@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,15 +59,7 @@ func kidOf(t *testing.T, path string) string {
 func issueBadge(t *testing.T, env map[string]string) {
 	t.Helper()
 	pgSetup(t, env, map[string][2]string{"KEYS-2030": {"2030-06-10", "2030-06-11"}})
-	cfg, err := loadConfig(envMap(env))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := domain.WithActor(context.Background(), cli)
-	store, err := openStore(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, store := cliStore(t, env)
 	defer store.Close()
 	noms, _, err := store.ListNominations(ctx, domain.NominationFilter{Event: "KEYS-2030", Page: domain.Page{Limit: 10}})
 	if err != nil || len(noms) == 0 {

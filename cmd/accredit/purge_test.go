@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/storage"
 )
 
 // This file proves `accredit purge --event CODE [--force]` (docs/security.md, Erasure) on
@@ -36,9 +37,9 @@ func pgJPEG(t *testing.T) []byte {
 	return b.Bytes()
 }
 
-// pgSetup creates events with in-person nominations (with photos) in the
-// configured database, through the domain service as the CLI actor.
-func pgSetup(t *testing.T, env map[string]string, events map[string][2]string) {
+// cliStore opens the configured database as the CLI does, with the CLI
+// as the actor.
+func cliStore(t *testing.T, env map[string]string) (context.Context, *storage.Store) {
 	t.Helper()
 	cfg, err := loadConfig(envMap(env))
 	if err != nil {
@@ -49,6 +50,14 @@ func pgSetup(t *testing.T, env map[string]string, events map[string][2]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ctx, store
+}
+
+// pgSetup creates events with in-person nominations (with photos) in the
+// configured database, through the domain service as the CLI actor.
+func pgSetup(t *testing.T, env map[string]string, events map[string][2]string) {
+	t.Helper()
+	ctx, store := cliStore(t, env)
 	defer store.Close()
 	svc := domain.NewService(store)
 	photo := pgJPEG(t)
