@@ -50,7 +50,7 @@ func Dialects() []string {
 func URL(tb testing.TB, dialect string) string {
 	tb.Helper()
 	if dialect == storage.SQLite {
-		return "sqlite:" + filepath.Join(tb.TempDir(), "accredit.db")
+		return "sqlite:" + filepath.Join(Dir(tb), "accredit.db")
 	}
 	base := os.Getenv(EnvURL)
 	if base == "" {
@@ -78,6 +78,24 @@ func URL(tb testing.TB, dialect string) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// memDir is a file system in memory, where a test database's commits
+// cost no disk flush. The suite proves what the server does, which a
+// flush does not change; the durability settings stay as they are.
+const memDir = "/dev/shm"
+
+// Dir returns a directory for a test's database files, removed when the
+// test ends: in memory when the machine has memDir, else the test's
+// temporary directory.
+func Dir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.MkdirTemp(memDir, "accredit-test-")
+	if err != nil {
+		return tb.TempDir()
+	}
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
 
 // Open returns a migrated store on url, closed when the test ends.
@@ -109,7 +127,7 @@ func Migrated(tb testing.TB, dialect string) string {
 		if err != nil {
 			tb.Fatalf("migrated SQLite template: %v", err)
 		}
-		path := filepath.Join(tb.TempDir(), "accredit.db")
+		path := filepath.Join(Dir(tb), "accredit.db")
 		if err := os.WriteFile(path, img, 0o600); err != nil {
 			tb.Fatal(err)
 		}
