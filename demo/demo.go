@@ -15,6 +15,7 @@ import (
 	"hash/fnv"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -92,7 +93,7 @@ func Load(ctx context.Context, svc *domain.Service, opts Options) (Result, error
 	if loaded, err := present(ctx, svc); err != nil || loaded {
 		return res, err
 	}
-	l := &loader{svc: svc, now: svc.Now().UTC(), people: map[*delegate]*domain.Nomination{}, photos: drawAll()}
+	l := &loader{svc: svc, now: svc.Now().UTC(), people: map[*delegate]*domain.Nomination{}, photos: castPhotos()}
 	if err := l.run(ctx); err != nil {
 		if domain.IsCode(err, domain.CodeConflict) && l.event == nil {
 			return res, nil // another load created the event first
@@ -443,6 +444,11 @@ func ascii(s string) string {
 var folds = map[rune]string{'ß': "ss", 'ł': "l", 'ø': "o", 'æ': "ae", 'đ': "d", 'ı': "i", 'þ': "th", 'ð': "d", 'œ': "oe"}
 
 func intp(v int) *int { return &v }
+
+// castPhotos are the cast's photos, drawn once per process: the cast is
+// fixed and each photo is the same bytes every time, so a second Load (a
+// test's, or a demo started again in one process) does not draw them again.
+var castPhotos = sync.OnceValue(drawAll)
 
 // drawAll starts drawing the photos of the whole cast on every core, and
 // returns how to wait for one of them: the drawing overlaps the database's
