@@ -91,33 +91,33 @@ type delegationIn struct {
 }
 
 type eventJSON struct {
-	Code                 string                   `json:"code"`
-	Title                string                   `json:"title"`
-	Venue                string                   `json:"venue"`
-	Timezone             string                   `json:"timezone"`
-	StartsOn             string                   `json:"starts_on"`
-	EndsOn               string                   `json:"ends_on"`
-	Format               string                   `json:"format"`
-	RegistrationOpensAt  *time.Time               `json:"registration_opens_at"`
-	RegistrationClosesAt *time.Time               `json:"registration_closes_at"`
-	Capacity             domain.Limits            `json:"capacity"`
-	Quotas               map[string]domain.Limits `json:"quotas"`
-	InvitedKinds         []string                 `json:"invited_kinds"`
-	AntiPassback         bool                     `json:"anti_passback"`
-	Waitlist             bool                     `json:"waitlist"`
-	Status               string                   `json:"status"`
-	BadgesValidFrom      *time.Time               `json:"badges_valid_from"`
-	BadgesValidUntil     *time.Time               `json:"badges_valid_until"`
-	PurgeAfterDays       *int                     `json:"purge_after_days"`
-	OfflineRoster        bool                     `json:"offline_roster"`
-	CreatedAt            time.Time                `json:"created_at"`
-	UpdatedAt            time.Time                `json:"updated_at"`
+	Code                 string                `json:"code"`
+	Title                string                `json:"title"`
+	Venue                string                `json:"venue"`
+	Timezone             string                `json:"timezone"`
+	StartsOn             string                `json:"starts_on"`
+	EndsOn               string                `json:"ends_on"`
+	Format               string                `json:"format"`
+	RegistrationOpensAt  *time.Time            `json:"registration_opens_at"`
+	RegistrationClosesAt *time.Time            `json:"registration_closes_at"`
+	Capacity             limitsJSON            `json:"capacity"`
+	Quotas               map[string]limitsJSON `json:"quotas"`
+	InvitedKinds         []string              `json:"invited_kinds"`
+	AntiPassback         bool                  `json:"anti_passback"`
+	Waitlist             bool                  `json:"waitlist"`
+	Status               string                `json:"status"`
+	BadgesValidFrom      *time.Time            `json:"badges_valid_from"`
+	BadgesValidUntil     *time.Time            `json:"badges_valid_until"`
+	PurgeAfterDays       *int                  `json:"purge_after_days"`
+	OfflineRoster        bool                  `json:"offline_roster"`
+	CreatedAt            time.Time             `json:"created_at"`
+	UpdatedAt            time.Time             `json:"updated_at"`
 }
 
 func eventOut(e *domain.Event) eventJSON {
-	q := e.Quotas
-	if q == nil {
-		q = map[string]domain.Limits{}
+	q := make(map[string]limitsJSON, len(e.Quotas))
+	for d, l := range e.Quotas {
+		q[d] = limitsJSON(l)
 	}
 	k := e.InvitedKinds
 	if k == nil {
@@ -125,7 +125,7 @@ func eventOut(e *domain.Event) eventJSON {
 	}
 	return eventJSON{Code: e.Code, Title: e.Title, Venue: e.Venue, Timezone: e.Timezone, StartsOn: e.StartsOn,
 		EndsOn: e.EndsOn, Format: e.Format, RegistrationOpensAt: utc(e.RegistrationOpensAt),
-		RegistrationClosesAt: utc(e.RegistrationClosesAt), Capacity: e.Capacity, Quotas: q, InvitedKinds: k,
+		RegistrationClosesAt: utc(e.RegistrationClosesAt), Capacity: limitsJSON(e.Capacity), Quotas: q, InvitedKinds: k,
 		AntiPassback: e.AntiPassback, Waitlist: e.Waitlist, Status: e.Status, BadgesValidFrom: utc(e.BadgesValidFrom),
 		BadgesValidUntil: utc(e.BadgesValidUntil), PurgeAfterDays: e.PurgeAfterDays, OfflineRoster: e.OfflineRoster,
 		CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}

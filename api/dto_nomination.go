@@ -71,34 +71,34 @@ type documentJSON struct {
 }
 
 type nominationJSON struct {
-	ID           string           `json:"id"`
-	Event        string           `json:"event"`
-	Delegation   string           `json:"delegation"`
-	Status       string           `json:"status"`
-	StatusReason *string          `json:"status_reason"`
-	Replaces     *string          `json:"replaces"`
-	ReplacedBy   *string          `json:"replaced_by"`
-	Honorific    string           `json:"honorific"`
-	GivenName    string           `json:"given_name"`
-	FamilyName   string           `json:"family_name"`
-	Gender       string           `json:"gender"`
-	Function     string           `json:"function"`
-	Organization string           `json:"organization"`
-	Nationality  *string          `json:"nationality"`
-	Email        string           `json:"email"`
-	Phone        *string          `json:"phone"`
-	DateOfBirth  *string          `json:"date_of_birth"`
-	Document     *documentJSON    `json:"document"`
-	Category     string           `json:"category"`
-	Mode         string           `json:"mode"`
-	Sessions     []string         `json:"sessions"`
-	Remarks      string           `json:"remarks"`
-	HasPhoto     bool             `json:"has_photo"`
-	Badge        *domain.BadgeRef `json:"badge"`
-	CreatedAt    time.Time        `json:"created_at"`
-	UpdatedAt    time.Time        `json:"updated_at"`
-	DecidedAt    *time.Time       `json:"decided_at"`
-	DecidedBy    *string          `json:"decided_by"`
+	ID           string        `json:"id"`
+	Event        string        `json:"event"`
+	Delegation   string        `json:"delegation"`
+	Status       string        `json:"status"`
+	StatusReason *string       `json:"status_reason"`
+	Replaces     *string       `json:"replaces"`
+	ReplacedBy   *string       `json:"replaced_by"`
+	Honorific    string        `json:"honorific"`
+	GivenName    string        `json:"given_name"`
+	FamilyName   string        `json:"family_name"`
+	Gender       string        `json:"gender"`
+	Function     string        `json:"function"`
+	Organization string        `json:"organization"`
+	Nationality  *string       `json:"nationality"`
+	Email        string        `json:"email"`
+	Phone        *string       `json:"phone"`
+	DateOfBirth  *string       `json:"date_of_birth"`
+	Document     *documentJSON `json:"document"`
+	Category     string        `json:"category"`
+	Mode         string        `json:"mode"`
+	Sessions     []string      `json:"sessions"`
+	Remarks      string        `json:"remarks"`
+	HasPhoto     bool          `json:"has_photo"`
+	Badge        *badgeRefJSON `json:"badge"`
+	CreatedAt    time.Time     `json:"created_at"`
+	UpdatedAt    time.Time     `json:"updated_at"`
+	DecidedAt    *time.Time    `json:"decided_at"`
+	DecidedBy    *string       `json:"decided_by"`
 }
 
 // nominationOut renders a nomination with its personal data; only the
@@ -109,7 +109,7 @@ func nominationOut(n *domain.Nomination) nominationJSON {
 		Honorific: n.Honorific, GivenName: n.GivenName, FamilyName: n.FamilyName, Gender: n.Gender, Function: n.Function,
 		Organization: n.Organization, Nationality: strOrNil(n.Nationality), Email: n.Email, Phone: strOrNil(n.Phone),
 		DateOfBirth: strOrNil(n.DateOfBirth), Category: n.Category, Mode: n.Mode, Sessions: n.Sessions, Remarks: n.Remarks,
-		HasPhoto: n.HasPhoto, Badge: n.Badge, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, DecidedAt: utc(n.DecidedAt),
+		HasPhoto: n.HasPhoto, Badge: (*badgeRefJSON)(n.Badge), CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt, DecidedAt: utc(n.DecidedAt),
 		DecidedBy: strOrNil(n.DecidedBy)}
 	if out.Sessions == nil {
 		out.Sessions = []string{}

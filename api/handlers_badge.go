@@ -262,7 +262,7 @@ func formatDates(startsOn, endsOn string) string {
 }
 
 func (s *Server) badgeKeys(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"items": s.svc.Codes.Keys()})
+	c.JSON(http.StatusOK, gin.H{"items": mapList(s.svc.Codes.Keys(), publicKeyOut)})
 }
 
 // revocations is the feed offline scanners replay: pass the answer's

@@ -71,10 +71,7 @@ func (s *Server) listQuotas(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	if items == nil {
-		items = []domain.QuotaUsage{}
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	c.JSON(http.StatusOK, gin.H{"items": mapList(items, quotaUsageOut)})
 }
 
 // setQuota takes both modes explicitly: null is "unlimited", so a missing
@@ -116,7 +113,7 @@ func (s *Server) setQuota(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, u)
+	c.JSON(http.StatusOK, quotaUsageOut(u))
 }
 
 func (s *Server) createSession(c *gin.Context) {

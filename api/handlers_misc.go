@@ -105,7 +105,7 @@ func (s *Server) listDelegations(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newList(items, next))
+	c.JSON(http.StatusOK, newList(mapList(items, delegationOut), next))
 }
 
 func (s *Server) createDelegation(c *gin.Context) {
@@ -119,7 +119,7 @@ func (s *Server) createDelegation(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, d)
+	c.JSON(http.StatusCreated, delegationOut(d))
 }
 
 func (s *Server) updateDelegation(c *gin.Context) {
@@ -143,5 +143,5 @@ func (s *Server) updateDelegation(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, d)
+	c.JSON(http.StatusOK, delegationOut(d))
 }

@@ -59,7 +59,7 @@ func (s *Server) summary(c *gin.Context) {
 		problem(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, sum)
+	c.JSON(http.StatusOK, summaryOut(sum))
 }
 
 // participants is the List of Participants in JSON, CSV, XLSX or PDF.
@@ -84,7 +84,7 @@ func (s *Server) participants(c *gin.Context) {
 	var buf bytes.Buffer
 	switch format {
 	case "json":
-		c.JSON(http.StatusOK, list)
+		c.JSON(http.StatusOK, participantListOut(list))
 		return
 	case "pdf":
 		err = reports.ParticipantsPDF(&buf, reports.Heading{Title: ev.Title, Venue: ev.Venue, Dates: formatDates(ev.StartsOn, ev.EndsOn)}, *list)

@@ -64,7 +64,7 @@ func (s *Server) scan(c *gin.Context) {
 		c.Data(http.StatusOK, "application/json; charset=utf-8", out)
 		return
 	}
-	c.JSON(http.StatusOK, res)
+	c.JSON(http.StatusOK, scanResultOut(res))
 }
 
 func (s *Server) scanBatch(c *gin.Context) {
@@ -89,7 +89,7 @@ func (s *Server) scanBatch(c *gin.Context) {
 	for i := range results {
 		s.metrics.scanned(&results[i], per)
 	}
-	c.JSON(http.StatusOK, gin.H{"results": results})
+	c.JSON(http.StatusOK, gin.H{"results": mapList(results, scanResultOut)})
 }
 
 type scanRecordJSON struct {
@@ -148,10 +148,7 @@ func (s *Server) presence(c *gin.Context) {
 	for _, p := range items {
 		by[p.Delegation]++
 	}
-	if items == nil {
-		items = []domain.Presence{}
-	}
-	c.JSON(http.StatusOK, gin.H{"total": len(items), "by_delegation": by, "items": items})
+	c.JSON(http.StatusOK, gin.H{"total": len(items), "by_delegation": by, "items": mapList(items, presenceOut)})
 }
 
 // attendance is one day (in the event's time zone) of first entries and
@@ -179,8 +176,5 @@ func (s *Server) attendance(c *gin.Context) {
 			present++
 		}
 	}
-	if items == nil {
-		items = []domain.Attendance{}
-	}
-	c.JSON(http.StatusOK, gin.H{"day": day, "present": present, "items": items})
+	c.JSON(http.StatusOK, gin.H{"day": day, "present": present, "items": mapList(items, attendanceOut)})
 }

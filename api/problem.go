@@ -40,12 +40,12 @@ const retryAfter = "1"
 
 // problemJSON is RFC 9457 problem details with our code and field errors.
 type problemJSON struct {
-	Type   string              `json:"type"`
-	Title  string              `json:"title"`
-	Status int                 `json:"status"`
-	Detail string              `json:"detail"`
-	Code   string              `json:"code"`
-	Errors []domain.FieldError `json:"errors,omitempty"`
+	Type   string           `json:"type"`
+	Title  string           `json:"title"`
+	Status int              `json:"status"`
+	Detail string           `json:"detail"`
+	Code   string           `json:"code"`
+	Errors []fieldErrorJSON `json:"errors,omitempty"`
 }
 
 // problem answers err as problem+json and stops the handler chain.
@@ -60,7 +60,7 @@ func problem(c *gin.Context, err error) {
 		Detail: domain.ErrorMessage(err), Code: code}
 	var de *domain.Error
 	if asDomain(err, &de) {
-		p.Errors = de.Fields
+		p.Errors = fieldErrorsOut(de.Fields)
 	}
 	switch status {
 	case http.StatusInternalServerError:

@@ -6,11 +6,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/pressly/goose/v3"
 
-	"github.com/osce/accredit/domain"
 	"github.com/osce/accredit/migrations"
 	"github.com/osce/accredit/storage"
 )
@@ -125,6 +125,27 @@ func TestScanIDUpperCase(t *testing.T) {
 	})
 }
 
+// olderAnswer is the answer's struct in the binary before migration 00007.
+type olderAnswer struct {
+	ScanID string  `json:"scan_id"`
+	Result string  `json:"result"`
+	Reason *string `json:"reason"`
+	Badge  *struct {
+		ID       string `json:"id"`
+		Serial   int    `json:"serial"`
+		Category string `json:"category"`
+	} `json:"badge"`
+	Delegate *struct {
+		DisplayName string  `json:"display_name"`
+		Delegation  string  `json:"delegation"`
+		Category    string  `json:"category"`
+		PhotoURL    *string `json:"photo_url"`
+	} `json:"delegate"`
+	Repeat    bool      `json:"repeat"`
+	ScannedAt time.Time `json:"scanned_at"`
+	Conflict  *bool     `json:"conflict,omitempty"`
+}
+
 // TestScanMigrationDownKeepsAnswers: rolling migration 00007 back writes
 // each new scan's whole answer into the response column the older binary
 // replays from, before the holder columns are dropped.
@@ -158,7 +179,7 @@ func TestScanMigrationDownKeepsAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			// As the older binary reads it: into the answer's struct.
-			var res domain.ScanResult
+			var res olderAnswer
 			if err := json.Unmarshal([]byte(stored), &res); err != nil {
 				t.Fatalf("%s: %v in %s", id, err, stored)
 			}

@@ -174,7 +174,7 @@ func FuzzScanAnswer(f *testing.F) {
 			c := !flag
 			r.Conflict = &c
 		}
-		want, err := json.Marshal(&r)
+		want, err := json.Marshal(scanResultOut(&r))
 		got, ok := appendScanResult(nil, &r)
 		if !ok {
 			if err == nil {

@@ -4,10 +4,10 @@ import "regexp"
 
 // Delegation is a nominating body: a State, a Partner, an organization.
 type Delegation struct {
-	Code  string `json:"code"`
-	Name  string `json:"name"`
-	Kind  string `json:"kind"`
-	Group string `json:"group"`
+	Code  string
+	Name  string
+	Kind  string
+	Group string
 }
 
 // CodePattern is the shape of event and delegation codes.

@@ -36,10 +36,10 @@ const (
 // FieldError names one invalid input field by its JSON path
 // (`document.number`), or by spreadsheet row and column for imports.
 type FieldError struct {
-	Row     int    `json:"row,omitempty"`
-	Field   string `json:"field"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Row     int
+	Field   string
+	Code    string
+	Message string
 }
 
 // Error is a failure the caller can act on. Anything that is not an *Error is

@@ -26,8 +26,8 @@ const DateLayout = "2006-01-02"
 
 // Limits is a pair of per-mode limits; nil means unlimited.
 type Limits struct {
-	InPerson *int `json:"in_person"`
-	Online   *int `json:"online"`
+	InPerson *int
+	Online   *int
 }
 
 // For returns the limit of one mode.

@@ -10,9 +10,9 @@ import (
 
 // Document is an identity document, required for in-person attendance.
 type Document struct {
-	Type      string `json:"type"`
-	Number    string `json:"number"`
-	ExpiresOn string `json:"expires_on"`
+	Type      string
+	Number    string
+	ExpiresOn string
 }
 
 // Person is who is nominated. Email, phone, date of birth and document are
@@ -43,9 +43,9 @@ type Fields struct {
 
 // BadgeRef is the summary of a nomination's badge.
 type BadgeRef struct {
-	ID     string `json:"id"`
-	Serial int    `json:"serial"`
-	Status string `json:"status"`
+	ID     string
+	Serial int
+	Status string
 }
 
 // Nomination is one person put forward by a delegation for one event.

@@ -2,9 +2,9 @@ package domain
 
 // Usage is a limit and how much of it is used; a nil limit is unlimited.
 type Usage struct {
-	Limit     *int `json:"limit"`
-	Used      int  `json:"used"`
-	Remaining *int `json:"remaining"`
+	Limit     *int
+	Used      int
+	Remaining *int
 }
 
 // NewUsage computes remaining, never below zero: a quota lowered below its
@@ -20,7 +20,7 @@ func NewUsage(limit *int, used int) Usage {
 
 // QuotaUsage is one delegation's use of its quota in one event.
 type QuotaUsage struct {
-	Delegation string `json:"delegation"`
-	InPerson   Usage  `json:"in_person"`
-	Online     Usage  `json:"online"`
+	Delegation string
+	InPerson   Usage
+	Online     Usage
 }

@@ -24,54 +24,54 @@ func ReportGroup(kind string) string {
 // ParticipantList is the List of Participants published after a meeting.
 // It holds no personal data beyond name, function and organization.
 type ParticipantList struct {
-	Event  string             `json:"event"`
-	Groups []ParticipantGroup `json:"groups"`
+	Event  string
+	Groups []ParticipantGroup
 }
 
 // ParticipantGroup is one group of delegations (States, Partners, …).
 type ParticipantGroup struct {
-	Kind        string                  `json:"kind"`
-	Title       string                  `json:"title"`
-	Delegations []ParticipantDelegation `json:"delegations"`
+	Kind        string
+	Title       string
+	Delegations []ParticipantDelegation
 }
 
 // ParticipantDelegation is one delegation's participants, head first.
 type ParticipantDelegation struct {
-	Code         string        `json:"code"`
-	Name         string        `json:"name"`
-	Participants []Participant `json:"participants"`
+	Code         string
+	Name         string
+	Participants []Participant
 }
 
 // Participant is one line of the list.
 type Participant struct {
-	Honorific    string `json:"honorific"`
-	GivenName    string `json:"given_name"`
-	FamilyName   string `json:"family_name"`
-	Function     string `json:"function"`
-	Organization string `json:"organization"`
-	Category     string `json:"category"`
+	Honorific    string
+	GivenName    string
+	FamilyName   string
+	Function     string
+	Organization string
+	Category     string
 }
 
 // Summary is the secretariat's overview of an event (api/openapi.yaml, Reports): by_status
 // counts every nomination, the other counts approved ones only.
 type Summary struct {
-	ByStatus        map[string]int `json:"by_status"`
-	ByMode          map[string]int `json:"by_mode"`
-	ByKind          map[string]int `json:"by_kind"`
-	ByCategory      map[string]int `json:"by_category"`
-	ByGender        map[string]int `json:"by_gender"`
-	WomenShare      WomenShare     `json:"women_share"`
-	AttendanceByDay []DayCount     `json:"attendance_by_day"`
+	ByStatus        map[string]int
+	ByMode          map[string]int
+	ByKind          map[string]int
+	ByCategory      map[string]int
+	ByGender        map[string]int
+	WomenShare      WomenShare
+	AttendanceByDay []DayCount
 }
 
 // WomenShare is the fraction (0–1) of women, nil when there is nobody.
 type WomenShare struct {
-	Approved          *float64 `json:"approved"`
-	HeadsOfDelegation *float64 `json:"heads_of_delegation"`
+	Approved          *float64
+	HeadsOfDelegation *float64
 }
 
 // DayCount is how many delegates entered on a day.
 type DayCount struct {
-	Day     string `json:"day"`
-	Present int    `json:"present"`
+	Day     string
+	Present int
 }

@@ -47,9 +47,9 @@ type CodeClaim struct {
 
 // PublicKey is a badge-signing key as published to offline scanners.
 type PublicKey struct {
-	KID       string `json:"kid"`
-	Algorithm string `json:"algorithm"`
-	PublicKey string `json:"public_key"`
+	KID       string
+	Algorithm string
+	PublicKey string
 }
 
 // Codes signs and verifies the codes that badges' QR symbols carry.
@@ -117,31 +117,31 @@ func (b *ScanBadge) Check(event string, serial int, at time.Time, cp *Checkpoint
 // Delegate is what a security officer sees of a scanned badge: nothing
 // beyond name, delegation, category and photo.
 type Delegate struct {
-	DisplayName string  `json:"display_name"`
-	Delegation  string  `json:"delegation"`
-	Category    string  `json:"category"`
-	PhotoURL    *string `json:"photo_url"`
+	DisplayName string
+	Delegation  string
+	Category    string
+	PhotoURL    *string
 }
 
 // ScanBadgeRef is the badge part of a scan result.
 type ScanBadgeRef struct {
-	ID       string `json:"id"`
-	Serial   int    `json:"serial"`
-	Category string `json:"category"`
+	ID       string
+	Serial   int
+	Category string
 }
 
 // ScanResult is the answer to a scan. It is computed in one place,
 // ScanRecord.Answer, for the first answer and for every replay of the
 // scan_id alike: the record keeps what the answer said of the holder.
 type ScanResult struct {
-	ScanID    string        `json:"scan_id"`
-	Result    string        `json:"result"`
-	Reason    *string       `json:"reason"`
-	Badge     *ScanBadgeRef `json:"badge"`
-	Delegate  *Delegate     `json:"delegate"`
-	Repeat    bool          `json:"repeat"`
-	ScannedAt time.Time     `json:"scanned_at"`
-	Conflict  *bool         `json:"conflict,omitempty"`
+	ScanID    string
+	Result    string
+	Reason    *string
+	Badge     *ScanBadgeRef
+	Delegate  *Delegate
+	Repeat    bool
+	ScannedAt time.Time
+	Conflict  *bool
 }
 
 // ScanRecord is a scan as recorded.
@@ -207,23 +207,23 @@ type ScanFilter struct {
 
 // Presence is one person inside now.
 type Presence struct {
-	NominationID string    `json:"nomination_id"`
-	BadgeID      string    `json:"badge_id"`
-	DisplayName  string    `json:"display_name"`
-	Delegation   string    `json:"delegation"`
-	Category     string    `json:"category"`
-	Since        time.Time `json:"since"`
-	Checkpoint   string    `json:"checkpoint"`
+	NominationID string
+	BadgeID      string
+	DisplayName  string
+	Delegation   string
+	Category     string
+	Since        time.Time
+	Checkpoint   string
 }
 
 // Attendance is one delegate's day: first accepted entry, last exit.
 type Attendance struct {
-	NominationID string     `json:"nomination_id"`
-	DisplayName  string     `json:"display_name"`
-	Delegation   string     `json:"delegation"`
-	Category     string     `json:"category"`
-	FirstIn      *time.Time `json:"first_in"`
-	LastOut      *time.Time `json:"last_out"`
+	NominationID string
+	DisplayName  string
+	Delegation   string
+	Category     string
+	FirstIn      *time.Time
+	LastOut      *time.Time
 }
 
 // BadgeFilter narrows badge lists.

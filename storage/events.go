@@ -46,7 +46,7 @@ func eventToRow(e *domain.Event) eventRow {
 	return eventRow{Code: e.Code, Title: e.Title, Venue: e.Venue, Timezone: e.Timezone, StartsOn: e.StartsOn,
 		EndsOn: e.EndsOn, Format: e.Format, RegistrationOpensAt: e.RegistrationOpensAt,
 		RegistrationClosesAt: e.RegistrationClosesAt, CapacityInPerson: e.Capacity.InPerson,
-		CapacityOnline: e.Capacity.Online, Quotas: toJSON(orEmptyMap(e.Quotas)), InvitedKinds: toJSON(orEmpty(e.InvitedKinds)),
+		CapacityOnline: e.Capacity.Online, Quotas: quotasToJSON(e.Quotas), InvitedKinds: toJSON(orEmpty(e.InvitedKinds)),
 		AntiPassback: e.AntiPassback, Waitlist: e.Waitlist, Status: e.Status, BadgesValidFrom: e.BadgesValidFrom,
 		BadgesValidUntil: e.BadgesValidUntil, PurgeAfterDays: e.PurgeAfterDays, PurgedAt: e.PurgedAt,
 		OfflineRoster: e.OfflineRoster, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
