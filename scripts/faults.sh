@@ -33,6 +33,7 @@ RESULTS=${RESULTS:-faults-results.txt}
 export PATH="/usr/local/go/bin:$PATH"
 # shellcheck source=../.ci/pg.sh
 . "$ROOT/.ci/pg.sh"
+PG_FSYNC=on # acknowledged means on the disk, as in production
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/accredit-faults.XXXXXX")
 export ACCREDIT_FAULTS_TOKEN="faults-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"

@@ -4,13 +4,19 @@
 # same client count) and every scenario of cmd/accredit-load, on PostgreSQL
 # (synchronous commit on) and then the scan rate on SQLite.
 #
-#   bash .ci/pg.sh bash scripts/perf.sh [results-file]
+#   PG_FSYNC=on bash .ci/pg.sh bash scripts/perf.sh [results-file]
 #
 # Needs wrk and pgbench (Debian: wrk, postgresql-client). Loopback only.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 OUT=${1:-perf-results.txt}
-: "${ACCREDIT_TEST_DATABASE_URL:?run me under .ci/pg.sh}"
+: "${ACCREDIT_TEST_DATABASE_URL:?run me under PG_FSYNC=on .ci/pg.sh}"
+# The figures are of commits that reach the disk: refuse a server that
+# does not flush them.
+if [ "$(psql "${ACCREDIT_TEST_DATABASE_URL}" -tAc 'SHOW fsync')" != on ]; then
+  echo "perf.sh: the PostgreSQL server runs with fsync=off; run me under PG_FSYNC=on bash .ci/pg.sh" >&2
+  exit 1
+fi
 CLIENTS=${CLIENTS:-64}
 SCAN_SECONDS=${SCAN_SECONDS:-30}
 TOKEN=perf-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
