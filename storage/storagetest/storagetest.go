@@ -85,11 +85,19 @@ func URL(tb testing.TB, dialect string) string {
 // flush does not change; the durability settings stay as they are.
 const memDir = "/dev/shm"
 
+// memDirRoom is the free space memDir must have to be used: a
+// container's is often 64 MiB, which the tests running at once could
+// fill.
+const memDirRoom = 1 << 30
+
 // Dir returns a directory for a test's database files, removed when the
-// test ends: in memory when the machine has memDir, else the test's
-// temporary directory.
+// test ends: in memory when the machine has memDir with room, else the
+// test's temporary directory.
 func Dir(tb testing.TB) string {
 	tb.Helper()
+	if freeSpace(memDir) < memDirRoom {
+		return tb.TempDir()
+	}
 	dir, err := os.MkdirTemp(memDir, "accredit-test-")
 	if err != nil {
 		return tb.TempDir()
