@@ -967,6 +967,9 @@ func TestImportRowLimit(t *testing.T) {
 		if n := imCount(e, "SELECT COUNT(*) FROM nominations WHERE event_code = 'IM-BIG'"); n != 5000 {
 			t.Fatalf("%d nominations saved, want 5000", n)
 		}
+		if n := imCount(e, "SELECT COUNT(*) FROM audit_log WHERE event_code = 'IM-BIG' AND action = 'nomination.submit'"); n != 5000 {
+			t.Errorf("%d nomination.submit audit entries, want 5000 (one a row, written in batches)", n)
+		}
 		if u := smUsed(e, "IM-BIG", "AUT", "in_person") + smUsed(e, "IM-BIG", "DEU", "in_person") +
 			smUsed(e, "IM-BIG", "AUT", "online") + smUsed(e, "IM-BIG", "DEU", "online"); u != 5000 {
 			t.Errorf("quotas count %d used seats, want 5000", u)

@@ -46,12 +46,17 @@ func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microseco
 
 // audit records a change made by the context's actor.
 func (s *Service) audit(ctx context.Context, tx Tx, action, targetType, targetID, event string, details map[string]any) error {
+	return tx.Audit(ctx, s.auditEntry(ctx, action, targetType, targetID, event, details))
+}
+
+// auditEntry is what the actor in ctx did, now.
+func (s *Service) auditEntry(ctx context.Context, action, targetType, targetID, event string, details map[string]any) AuditEntry {
 	a := ActorFrom(ctx)
-	return tx.Audit(ctx, AuditEntry{
+	return AuditEntry{
 		At: s.now(), ActorID: a.TokenID, ActorName: a.Name, ActorRole: string(a.Role),
 		Action: action, TargetType: targetType, TargetID: targetID, Event: event,
 		RequestID: a.RequestID, Details: details,
-	})
+	}
 }
 
 // quotaLimit is the delegation's override for mode, or the event's default

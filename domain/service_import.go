@@ -49,6 +49,9 @@ func (s *Service) Import(ctx context.Context, ev *Event, rows []ImportRow, dryRu
 	var created []Nomination
 	err := s.Store.InTx(ctx, func(tx Tx) error {
 		created = created[:0]
+		// The rows' audit entries are written together at the end: one
+		// INSERT per few hundred rows instead of one a row.
+		var audits []AuditEntry
 		type deleg struct {
 			ev  *Event
 			d   *Delegation
@@ -110,10 +113,8 @@ func (s *Service) Import(ctx context.Context, ev *Event, rows []ImportRow, dryRu
 				}
 				break
 			}
-			if err := s.audit(ctx, tx, "nomination.submit", "nomination", n.ID, c.ev.Code,
-				map[string]any{"delegation": n.Delegation, "status": n.Status, "import": true, "row": r.Line}); err != nil {
-				return err
-			}
+			audits = append(audits, s.auditEntry(ctx, "nomination.submit", "nomination", n.ID, c.ev.Code,
+				map[string]any{"delegation": n.Delegation, "status": n.Status, "import": true, "row": r.Line}))
 			created = append(created, n)
 		}
 		if len(fe) > 0 {
@@ -122,7 +123,7 @@ func (s *Service) Import(ctx context.Context, ev *Event, rows []ImportRow, dryRu
 		if dryRun {
 			return errDryRun
 		}
-		return nil
+		return tx.Audit(ctx, audits...)
 	})
 	if errors.Is(err, errDryRun) {
 		return created, nil

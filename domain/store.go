@@ -197,7 +197,9 @@ type BadgeStore interface {
 
 // AuditStore records changes.
 type AuditStore interface {
-	Audit(ctx context.Context, e AuditEntry) error
+	// Audit records entries in the order given (an import records one a
+	// row, in one statement per few hundred).
+	Audit(ctx context.Context, entries ...AuditEntry) error
 	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, string, error)
 }
 

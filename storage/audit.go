@@ -24,11 +24,21 @@ type auditRow struct {
 
 func (auditRow) TableName() string { return "audit_log" }
 
-func (s *Store) Audit(ctx context.Context, e domain.AuditEntry) error {
-	row := auditRow{At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole, Action: e.Action,
-		TargetType: e.TargetType, TargetID: e.TargetID, EventCode: e.Event, RequestID: e.RequestID, Details: toJSON(orEmptyMap(e.Details))}
-	return s.with(ctx).Create(&row).Error
+func (s *Store) Audit(ctx context.Context, entries ...domain.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		rows[i] = auditRow{At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole, Action: e.Action,
+			TargetType: e.TargetType, TargetID: e.TargetID, EventCode: e.Event, RequestID: e.RequestID, Details: toJSON(orEmptyMap(e.Details))}
+	}
+	return s.with(ctx).CreateInBatches(rows, auditBatch).Error
 }
+
+// auditBatch is how many entries one INSERT carries: 10 columns each keeps
+// a statement's parameters under SQLite's limit of 32,766.
+const auditBatch = 500
 
 // ListAudit pages the log newest first.
 func (s *Store) ListAudit(ctx context.Context, f domain.AuditFilter) ([]domain.AuditEntry, string, error) {
