@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/osce/accredit/badges"
+	"github.com/osce/accredit/internal/testenv"
 )
 
 // This file covers badges and badge codes (README, How it works) through the HTTP API:
@@ -26,24 +27,10 @@ import (
 // pdfinfo and pdftotext), reissue and batch printing. Helpers are prefixed
 // bg.
 
-// bgTool returns the path of an external tool; a missing tool skips the
-// test, except on CI, which installs it and must not skip silently.
-func bgTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (CI must install it)", name)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return p
-}
-
 // bgRun writes data to a temporary file and runs the tool on it.
 func bgRun(t *testing.T, tool string, data []byte, name string, args ...string) string {
 	t.Helper()
-	bin := bgTool(t, tool)
+	bin := testenv.Tool(t, tool)
 	in := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		t.Fatal(err)
@@ -59,7 +46,7 @@ func bgRun(t *testing.T, tool string, data []byte, name string, args ...string) 
 // a name wrapped over two lines still matches.
 func bgText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin := bgTool(t, "pdftotext")
+	bin := testenv.Tool(t, "pdftotext")
 	in := filepath.Join(t.TempDir(), "badge.pdf")
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/internal/testenv"
 )
 
 // pngHeader is a PNG that claims w×h pixels in its header and holds none.
@@ -360,8 +361,9 @@ func fill(pix []byte, stride int, noise uint32) {
 // and at most 3 s of one core (asserted with a margin for slow or
 // instrumented builds; the figure is logged).
 func TestLargestPhotoBounded(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("builds photos of 36 and 40 megapixels; the race detector's own allocations are not the server's")
+	testenv.Long(t) // builds and decodes photos of 36 and 40 megapixels: 7 s of CPU
+	if raceEnabled {
+		t.Skip("the race detector's own allocations are not the server's")
 	}
 	for _, p := range largestPhotos(t) {
 		t.Run(p.name, func(t *testing.T) {

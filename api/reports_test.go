@@ -15,6 +15,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+
+	"github.com/osce/accredit/internal/testenv"
 )
 
 // This file proves the reports (api/openapi.yaml, Reports): the summary (counts, women's
@@ -537,7 +539,7 @@ func TestReportParticipantsFormats(t *testing.T) {
 func rpPDFTools(t *testing.T, pdf []byte) (text, info string) {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") == "true" {
+		if testenv.CI() {
 			t.Fatal("pdftotext (poppler-utils) is missing in CI")
 		}
 		t.Log("pdftotext missing: PDF text not checked")

@@ -8,8 +8,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
-	"os"
-	"os/exec"
 	"testing"
 
 	"github.com/google/uuid"
@@ -100,18 +98,4 @@ func sampleCard(t testing.TB) Card {
 		Dates:      "14–15 December 2026",
 		Photo:      jpegPhoto(t, 420, 540),
 	}
-}
-
-// needTool returns the path of an external tool, skipping the test when it
-// is missing, except on CI, which installs it and must not skip silently.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not installed (CI must install it)", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
 }

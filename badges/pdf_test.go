@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/osce/accredit/internal/testenv"
 	"github.com/osce/accredit/pdftext"
 )
 
@@ -19,7 +20,7 @@ import (
 // spaces, so a name wrapped over two lines still matches.
 func pdftotext(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin := needTool(t, "pdftotext")
+	bin := testenv.Tool(t, "pdftotext")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.pdf")
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
@@ -34,7 +35,7 @@ func pdftotext(t *testing.T, pdf []byte) string {
 
 func pdfinfo(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin := needTool(t, "pdfinfo")
+	bin := testenv.Tool(t, "pdfinfo")
 	in := filepath.Join(t.TempDir(), "in.pdf")
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
 		t.Fatal(err)
@@ -103,8 +104,8 @@ func TestRenderPDFNamesWithDiacritics(t *testing.T) {
 // The QR drawn in the PDF, not just QRPNG's, must scan: render the page
 // to pixels at a modest resolution and read it back.
 func TestRenderPDFQRScans(t *testing.T) {
-	zbar := needTool(t, "zbarimg")
-	ppm := needTool(t, "pdftoppm")
+	zbar := testenv.Tool(t, "zbarimg")
+	ppm := testenv.Tool(t, "pdftoppm")
 	c := sampleCard(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "badge.pdf")

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+
+	"github.com/osce/accredit/internal/testenv"
 )
 
 func TestQRVersionAtMostSeven(t *testing.T) {
@@ -60,7 +62,7 @@ func TestQRPNG(t *testing.T) {
 }
 
 func TestQRPNGScans(t *testing.T) {
-	zbar := needTool(t, "zbarimg")
+	zbar := testenv.Tool(t, "zbarimg")
 	dir := t.TempDir()
 	for _, size := range []int{QRMinSize, QRDefaultSize, QRMaxSize} {
 		b, err := QRPNG(exampleCode, size)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/internal/testenv"
 )
 
 var sampleHeading = Heading{
@@ -114,13 +115,7 @@ func render(t testing.TB, h Heading, list domain.ParticipantList) []byte {
 // tool is missing, except in CI.
 func poppler(t *testing.T, tool string, pdf []byte, args ...string) string {
 	t.Helper()
-	path, err := exec.LookPath(tool)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI: %v", tool, err)
-		}
-		t.Skipf("%s not installed", tool)
-	}
+	path := testenv.Tool(t, tool)
 	f := t.TempDir() + "/in.pdf"
 	if err := os.WriteFile(f, pdf, 0o600); err != nil {
 		t.Fatal(err)

@@ -41,6 +41,7 @@ import (
 	"github.com/osce/accredit/api"
 	"github.com/osce/accredit/badges"
 	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/internal/testenv"
 	"github.com/osce/accredit/storage"
 	"github.com/osce/accredit/storage/storagetest"
 )
@@ -344,16 +345,14 @@ func chromiumPath() string {
 	return chromiumPaths[len(chromiumPaths)-1]
 }
 
-// needBrowser skips a test without Chromium, except under CI, where the
-// browser tests must run: .ci/run installs chromium.
+// needBrowser starts the shared browser for a browser test, a long test
+// (testenv.Long) that needs Chromium (testenv.Missing).
 func needBrowser(t *testing.T) context.Context {
 	t.Helper()
+	testenv.Long(t)
 	path := chromiumPath()
 	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("no Chromium at %s: under CI the browser tests must run (apt-get install chromium-headless-shell)", path)
-		}
-		t.Skipf("no Chromium at %s: browser test skipped", path)
+		testenv.Missing(t, "Chromium at "+path+" (chromium-headless-shell)")
 	}
 	browser.once.Do(func() {
 		dir, err := os.MkdirTemp("", "accredit-chromium-")
