@@ -121,9 +121,9 @@ func (n *Nomination) prepare(vet Vet) error {
 	return vet(n)
 }
 
-// Normalize trims and normalises every text field in place: NFC text
+// Normalize trims and normalises every free-text field in place: NFC text
 // without controls (CleanText), nationality and document number in
-// capitals, sessions sorted and unique, no document when it is all empty.
+// capitals (the number without spaces), sessions sorted and unique, no document when it is all empty.
 func (f *Fields) Normalize() {
 	for _, p := range []*string{&f.Honorific, &f.GivenName, &f.FamilyName, &f.Function,
 		&f.Organization, &f.Phone, &f.Remarks, &f.Email, &f.Nationality} {
@@ -135,7 +135,7 @@ func (f *Fields) Normalize() {
 	slices.Sort(f.Sessions)
 	f.Sessions = slices.Compact(f.Sessions)
 	if d := f.Document; d != nil {
-		d.Number = strings.ToUpper(strings.Join(strings.Fields(d.Number), ""))
+		d.Number = strings.ToUpper(strings.Join(strings.Fields(CleanText(d.Number)), ""))
 		if d.Type == "" && d.Number == "" && d.ExpiresOn == "" {
 			f.Document = nil
 		}
