@@ -2,7 +2,7 @@
 # Throwaway PostgreSQL cluster for CI and local test runs.
 #
 # Sourced by .ci/run (functions pg_start / pg_stop), or run directly:
-#   bash .ci/pg.sh go test -race -count=1 ./...
+#   bash .ci/pg.sh go test -race -count=1 ./...   (add -tags long for the long tests)
 # starts a private cluster, exports ACCREDIT_TEST_DATABASE_URL, runs the
 # command, then stops the cluster and removes its files.
 #

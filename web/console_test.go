@@ -1,3 +1,5 @@
+//go:build long
+
 package web_test
 
 // The secretariat's console (README, /console/) in real Chromium against

@@ -1,3 +1,5 @@
+//go:build long
+
 package web_test
 
 // The offline judge (desk/judge.js) held against Go: its verification

@@ -1,3 +1,5 @@
+//go:build long
+
 package web_test
 
 // The security desk (docs/desk.md) in real Chromium against a real

@@ -1,3 +1,5 @@
+//go:build long
+
 package web_test
 
 // Small general helpers over the harness for apps with forms (console,

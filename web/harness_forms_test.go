@@ -1,3 +1,5 @@
+//go:build long
+
 package web_test
 
 // More of the harness, for forms: controls found by the text of their

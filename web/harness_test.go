@@ -1,10 +1,15 @@
+//go:build long
+
 package web_test
 
 // The harness of the browser tests: a real accredit server on loopback (a
 // fresh SQLite database per test, the real API and the embedded pages) and
 // a real Chromium, one process for the whole test binary, a fresh browser
 // context (its own storage, service workers and caches) per test.
-// The console and portal tests use it as the desk tests do.
+// The console and portal tests use it as the desk tests do. The browser
+// tests are long tests (README, Tests): their files carry the build tag
+// long, so that `go test ./...` neither builds nor runs them, and
+// `go test -tags long ./web/` does.
 
 import (
 	"bytes"
@@ -345,14 +350,10 @@ func chromiumPath() string {
 	return chromiumPaths[len(chromiumPaths)-1]
 }
 
-// needBrowser starts the shared browser for a browser test, a long test
-// (testenv.Long) that needs Chromium (testenv.Missing). The screenshots
-// and the desk's timing, which have switches of their own, need no other.
+// needBrowser starts the shared browser for a browser test, which needs
+// Chromium (testenv.Missing).
 func needBrowser(t *testing.T) context.Context {
 	t.Helper()
-	if os.Getenv("ACCREDIT_SCREENSHOTS") == "" && os.Getenv("ACCREDIT_PERF") == "" {
-		testenv.Long(t)
-	}
 	path := chromiumPath()
 	if _, err := os.Stat(path); err != nil {
 		testenv.Missing(t, "Chromium at "+path+" (chromium-headless-shell)")

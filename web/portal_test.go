@@ -1,3 +1,5 @@
+//go:build long
+
 package web_test
 
 // The delegation's portal (README, /portal/) in real Chromium against a

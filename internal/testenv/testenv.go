@@ -1,7 +1,8 @@
-// Package testenv decides what a test run takes in, the same way for every
-// package: tests that need an external tool skip without it, and the long
-// tests run only when asked for, except under CI, which runs everything
-// and where nothing may skip silently.
+// Package testenv holds the one rule for a test that needs what the
+// machine may lack (a tool, a browser): it skips without it, except under
+// CI, which installs everything and where nothing may skip silently.
+// (The long tests are chosen at build time instead: the build tag long,
+// README, Tests.)
 package testenv
 
 import (
@@ -9,9 +10,6 @@ import (
 	"os/exec"
 	"testing"
 )
-
-// EnvLong asks for the long tests (any value but empty).
-const EnvLong = "ACCREDIT_TEST_LONG"
 
 // CI reports a CI run: .ci/run (and most CI services) set CI=true.
 func CI() bool { return os.Getenv("CI") == "true" }
@@ -47,15 +45,4 @@ func Missing(tb testing.TB, what string) {
 		tb.Fatalf("%s is not installed: under CI every test must run", what)
 	}
 	tb.Skipf("%s is not installed: test skipped", what)
-}
-
-// Long skips a long test unless EnvLong is set or under CI. The long tests
-// take seconds of CPU each (the browser tests, the largest photos): run
-// every time, they would make the suite several times slower, which every
-// change pays (docs/performance.md, The suite's time).
-func Long(tb testing.TB) {
-	tb.Helper()
-	if !CI() && os.Getenv(EnvLong) == "" {
-		tb.Skip("a long test: set " + EnvLong + "=1 to run it (CI always does)")
-	}
 }

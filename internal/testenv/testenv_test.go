@@ -15,8 +15,6 @@ type outcome struct {
 
 func (o *outcome) Helper() {}
 
-func (o *outcome) Skip(args ...any) { o.end("skip", args[0].(string)) }
-
 func (o *outcome) Skipf(format string, args ...any) { o.end("skip", format) }
 
 func (o *outcome) Fatalf(format string, args ...any) { o.end("fail", format) }
@@ -36,24 +34,6 @@ func run(f func(tb testing.TB)) *outcome {
 	}()
 	<-done
 	return o
-}
-
-func TestLong(t *testing.T) {
-	for _, c := range []struct {
-		ci, long string
-		want     string
-	}{
-		{"", "", "skip"},
-		{"", "1", ""},
-		{"true", "", ""},
-		{"1", "", "skip"}, // only CI=true is CI
-	} {
-		t.Setenv("CI", c.ci)
-		t.Setenv(EnvLong, c.long)
-		if got := run(func(tb testing.TB) { Long(tb) }); got.ended != c.want {
-			t.Errorf("CI=%q %s=%q: ended %q, want %q", c.ci, EnvLong, c.long, got.ended, c.want)
-		}
-	}
 }
 
 func TestTool(t *testing.T) {
