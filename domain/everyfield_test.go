@@ -1,29 +1,30 @@
-package domaintest
+package domain_test
 
 import (
 	"reflect"
 	"testing"
 
 	"github.com/osce/accredit/domain"
+	"github.com/osce/accredit/domain/domaintest"
 )
 
-// EveryField sets every field, validly for an in-person delegate, in the
-// form Normalize keeps.
+// domaintest.EveryField sets every field, validly for an in-person
+// delegate, in the form Normalize keeps.
 func TestEveryField(t *testing.T) {
-	f := EveryField("0192f0c5-0000-7000-8000-0000000000s1")
-	if unset := Unset(f); len(unset) > 0 {
+	f := domaintest.EveryField("0192f0c5-0000-7000-8000-0000000000s1")
+	if unset := domaintest.Unset(f); len(unset) > 0 {
 		t.Errorf("EveryField leaves %v unset: give them a value there", unset)
 	}
 	ev := &domain.Event{Code: "APEM-2030", Format: domain.FormatHybrid, StartsOn: "2030-06-10", EndsOn: "2030-06-11"}
 	if err := f.Check(ev); err != nil {
 		t.Errorf("Check: %v", err)
 	}
-	g := EveryField("0192f0c5-0000-7000-8000-0000000000s1")
+	g := domaintest.EveryField("0192f0c5-0000-7000-8000-0000000000s1")
 	g.Normalize()
 	if !reflect.DeepEqual(f, g) {
 		t.Errorf("not normalised:\n got %+v\nwant %+v", g, f)
 	}
-	if Unset(domain.Fields{Person: domain.Person{GivenName: "A"}})[0] != "Person.Honorific" {
+	if domaintest.Unset(domain.Fields{Person: domain.Person{GivenName: "A"}})[0] != "Person.Honorific" {
 		t.Error("Unset does not name an empty field")
 	}
 }
@@ -39,17 +40,17 @@ var notFreeText = map[string]bool{
 // A new free-text field that Normalize forgets fails here: each is
 // written with spaces around it and a bidirectional override inside.
 func TestNormalizeCleansEveryFreeTextField(t *testing.T) {
-	f := EveryField()
-	fields := TextFields(&f)
+	f := domaintest.EveryField()
+	fields := domaintest.TextFields(&f)
 	for name, p := range fields {
 		if !notFreeText[name] {
 			*p = "  " + (*p)[:2] + "\u202e" + (*p)[2:] + "  "
 		}
 	}
 	f.Normalize()
-	want := EveryField()
-	wantFields := TextFields(&want)
-	for name, p := range TextFields(&f) {
+	want := domaintest.EveryField()
+	wantFields := domaintest.TextFields(&want)
+	for name, p := range domaintest.TextFields(&f) {
 		if notFreeText[name] {
 			continue
 		}
