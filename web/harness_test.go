@@ -333,7 +333,7 @@ func TestMain(m *testing.M) {
 // the same pages with the same engine, without the browser's own interface:
 // the full browser starts a renderer for its (hidden) window's interface
 // beside every test's tab, which made the browser tests take twice as long
-// (docs/performance.md, The browser tests).
+// (docs/performance.md, Last in issue 14).
 var chromiumPaths = []string{"/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium"}
 
 // chromiumPath is the first of chromiumPaths installed, unless
